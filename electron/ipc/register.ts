@@ -1,0 +1,69 @@
+// Binds IpcHandlers to an ipcMain-like object: validates every request, guards every sender,
+// and turns every outcome into a JSON-safe Envelope. Pure TypeScript: the Electron main process,
+// the browser preview and the contract tests all use it.
+import {
+  AppError,
+  invokeChannels,
+  invokeChannelNames,
+  type Envelope,
+  type InvokeChannel,
+  type IpcError,
+  type IpcHandlers,
+} from './contract';
+
+/** The part of Electron's ipcMain (or the preview's WebSocket hub) this needs. */
+export interface IpcLike<Sender> {
+  handle(channel: string, listener: (sender: Sender, payload: unknown) => Promise<unknown>): void;
+}
+
+/** Accepts only the app's own frames; anything else is refused before a handler runs. */
+export type SenderGuard<Sender> = (sender: Sender) => boolean;
+
+export interface RegisterOptions {
+  /** Unexpected (non-AppError) failures are reported here; the renderer gets a generic message. */
+  onUnexpectedError?: (channel: string, error: unknown) => void;
+}
+
+export function registerIpc<Sender>(
+  ipc: IpcLike<Sender>,
+  handlers: IpcHandlers,
+  senderGuard: SenderGuard<Sender>,
+  options: RegisterOptions = {},
+): void {
+  for (const channel of invokeChannelNames) {
+    ipc.handle(channel, (sender, payload) =>
+      dispatch(channel, handlers, () => senderGuard(sender), payload, options),
+    );
+  }
+}
+
+async function dispatch(
+  channel: InvokeChannel,
+  handlers: IpcHandlers,
+  senderAllowed: () => boolean,
+  payload: unknown,
+  options: RegisterOptions,
+): Promise<Envelope<unknown>> {
+  if (!senderAllowed()) return failure('forbidden-sender', 'This window may not call the app.');
+  const schema = invokeChannels[channel].request;
+  const parsed = schema.safeParse(payload ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+    return failure('invalid-request', `Invalid request for ${channel}${where}: ${issue?.message ?? 'bad payload'}`);
+  }
+  try {
+    const handler = handlers[channel] as (request: unknown) => unknown;
+    const value = await handler(parsed.data);
+    // Plain JSON only: a Date, Map or class instance would arrive differently over each transport.
+    return { ok: true, value: value === undefined ? null : JSON.parse(JSON.stringify(value)) };
+  } catch (error) {
+    if (error instanceof AppError) return failure(error.code, error.message);
+    options.onUnexpectedError?.(channel, error);
+    return failure('internal', 'Something went wrong inside the app. Details are in the log.');
+  }
+}
+
+function failure(code: IpcError['code'], message: string): Envelope<never> {
+  return { ok: false, error: { code, message } };
+}

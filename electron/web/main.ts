@@ -1,0 +1,64 @@
+// `npm run start:web -- --port P [--user-data DIR]`: the app's services in Node, the built
+// renderer in your browser. Prints the URL (with its key) when ready.
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createAppServices } from '../services/app-services';
+import type { Logger } from '../services/ports';
+import { startPreviewServer } from './preview-server';
+
+declare const __APP_VERSION__: string;
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '0' },
+    'user-data': { type: 'string' },
+    renderer: { type: 'string' },
+  },
+});
+
+const log: Logger = {
+  info: (message) => console.error(message),
+  warn: (message) => console.error(`warning: ${message}`),
+  error: (message, error) => console.error(`error: ${message}`, error instanceof Error ? error.message : ''),
+};
+
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`--port must be a port number, got ${values.port}`);
+  process.exit(2);
+}
+const userDataDir = values['user-data'] ?? path.join(os.homedir(), '.config', 'imputation-desktop-preview');
+const rendererDir = values.renderer ?? path.join(__dirname, '../renderer');
+
+async function main(): Promise<void> {
+const preview = await startPreviewServer({
+  rendererDir,
+  port,
+  createHandlers: async (events) =>
+    (
+      await createAppServices({
+        mode: 'web',
+        appName: 'Imputation Desktop',
+        appVersion: __APP_VERSION__,
+        userDataDir,
+        homeDir: os.homedir(),
+        events,
+        log,
+        fileDialog: null,
+        openExternal: async () => false,
+      })
+    ).handlers,
+  onUnexpectedError: (channel, error) => log.error(`${channel} failed`, error),
+});
+
+console.log(`Imputation Desktop preview: ${preview.url}`);
+const stop = () => void preview.close().then(() => process.exit(0));
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

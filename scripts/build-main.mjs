@@ -1,0 +1,27 @@
+// Bundles the Node side with esbuild: Electron main and preload, and the browser preview.
+// CommonJS output: Electron's sandboxed preload requires it, and it avoids ESM/CJS interop in main.
+import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  logLevel: 'warning',
+  define: {
+    __APP_VERSION__: JSON.stringify(pkg.version),
+    'import.meta.url': '__import_meta_url',
+  },
+  banner: { js: "const __import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
+  // The keychain addon is native; electron is provided by the runtime.
+  external: ['electron', '@github/keytar'],
+};
+
+await Promise.all([
+  build({ ...common, entryPoints: { main: 'electron/main/main.ts' }, outdir: 'dist/main', outExtension: { '.js': '.cjs' } }),
+  build({ ...common, entryPoints: { index: 'electron/preload/index.ts' }, outdir: 'dist/preload', outExtension: { '.js': '.cjs' } }),
+  build({ ...common, entryPoints: { web: 'electron/web/main.ts' }, outdir: 'dist/web', outExtension: { '.js': '.cjs' } }),
+]);

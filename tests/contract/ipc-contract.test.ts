@@ -1,0 +1,151 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  invokeChannelNames,
+  invokeChannels,
+  type Envelope,
+  type InvokeChannel,
+  type RequestOf,
+} from '../../electron/ipc/contract';
+import { registerIpc } from '../../electron/ipc/register';
+import { createApi, type Transport } from '../../electron/preload/api';
+import { createTestServices, type TestServices } from '../support/services';
+
+type Sender = { origin: string };
+type Listener = (sender: Sender, payload: unknown) => Promise<unknown>;
+
+/** An ipcMain stand-in that records registrations and can be invoked like the renderer would. */
+class FakeIpc {
+  readonly listeners = new Map<string, Listener>();
+  handle(channel: string, listener: Listener): void {
+    if (this.listeners.has(channel)) throw new Error(`second handler for ${channel}`);
+    this.listeners.set(channel, listener);
+  }
+  invoke(channel: string, payload: unknown, sender: Sender = { origin: 'app://bundle' }): Promise<Envelope<unknown>> {
+    const listener = this.listeners.get(channel);
+    if (!listener) throw new Error(`no handler for ${channel}`);
+    return listener(sender, payload) as Promise<Envelope<unknown>>;
+  }
+}
+
+const trusted = (sender: Sender) => sender.origin === 'app://bundle';
+
+let services: TestServices;
+let ipc: FakeIpc;
+let vcfPath: string;
+
+beforeEach(async () => {
+  services = await createTestServices();
+  ipc = new FakeIpc();
+  registerIpc(ipc, services.handlers, trusted);
+  vcfPath = path.join(services.userDataDir, 'chr20 sample.vcf.gz');
+  await writeFile(vcfPath, 'not really a vcf');
+});
+
+afterEach(async () => {
+  await services.dispose();
+});
+
+/** A valid request for every channel: adding a channel without a sample here fails to compile. */
+function samples(): { [C in InvokeChannel]: RequestOf<C> } {
+  return {
+    'app:info': {},
+    'app:notices': {},
+    'servers:list': {},
+    'files:listDir': { path: services.userDataDir },
+    'files:openDialog': {},
+    'files:register': { paths: [vcfPath] },
+    'shell:openExternal': { url: 'https://imputationserver.sph.umich.edu/' },
+  };
+}
+
+describe('IPC contract', () => {
+  it('registers exactly one handler for every invoke channel', () => {
+    expect([...ipc.listeners.keys()].sort()).toEqual([...invokeChannelNames].sort());
+    expect(Object.keys(services.handlers).sort()).toEqual([...invokeChannelNames].sort());
+  });
+
+  it('answers a malformed payload with a typed invalid-request error, for every channel that takes fields', async () => {
+    for (const channel of invokeChannelNames) {
+      const answer = await ipc.invoke(channel, { unexpected: 42, path: 7, paths: 'x', url: 3 });
+      expect(answer.ok, channel).toBe(false);
+      if (!answer.ok) {
+        expect(answer.error.code, channel).toBe('invalid-request');
+        expect(answer.error.message).toContain(channel);
+      }
+    }
+    const notAnObject = await ipc.invoke('files:register', 'just a string');
+    expect(notAnObject).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+  });
+
+  it('refuses a foreign sender before any handler runs', async () => {
+    for (const channel of invokeChannelNames) {
+      const answer = await ipc.invoke(channel, samples()[channel], { origin: 'https://evil.example' });
+      expect(answer, channel).toEqual({ ok: false, error: { code: 'forbidden-sender', message: expect.any(String) } });
+    }
+    expect(services.opened).toEqual([]);
+  });
+
+  it('gives every response in a form that survives a JSON round trip', async () => {
+    const all = samples();
+    for (const channel of invokeChannelNames) {
+      const answer = await ipc.invoke(channel, all[channel]);
+      expect(JSON.parse(JSON.stringify(answer)), channel).toEqual(answer);
+      if (answer.ok) {
+        // and it matches the declared response schema
+        expect(invokeChannels[channel].response.safeParse(answer.value).success, channel).toBe(true);
+      } else {
+        expect(typeof answer.error.message, channel).toBe('string');
+      }
+    }
+  });
+
+  it('turns an unexpected exception into a generic internal error without details', async () => {
+    const failing = new FakeIpc();
+    const errors: string[] = [];
+    registerIpc(
+      failing,
+      { ...services.handlers, 'servers:list': () => { throw new Error('secret detail /home/x'); } },
+      trusted,
+      { onUnexpectedError: (channel) => errors.push(channel) },
+    );
+    const answer = await failing.invoke('servers:list', {});
+    expect(answer).toMatchObject({ ok: false, error: { code: 'internal' } });
+    expect(JSON.stringify(answer)).not.toContain('secret detail');
+    expect(errors).toEqual(['servers:list']);
+  });
+});
+
+describe('window.api', () => {
+  const transportOver = (fake: FakeIpc): Transport => ({
+    invoke: (channel, payload) => fake.invoke(channel, payload),
+    on: () => () => {},
+  });
+
+  it('exposes exactly the approved keys', () => {
+    const api = createApi(transportOver(ipc));
+    expect(Object.keys(api).sort()).toEqual(['app', 'files', 'on', 'registerDroppedFiles', 'servers', 'shell']);
+    expect(Object.keys(api.files).sort()).toEqual(['listDir', 'openDialog', 'register']);
+    expect(Object.isFrozen(api)).toBe(true);
+  });
+
+  it('resolves values and rejects with a typed ApiError', async () => {
+    const api = createApi(transportOver(ipc));
+    await expect(api.app.info()).resolves.toMatchObject({ mode: 'web', fileChooser: 'in-app' });
+    await expect(api.shell.openExternal({ url: 'http://imputationserver.sph.umich.edu/' })).rejects.toMatchObject({
+      name: 'ApiError',
+      code: 'forbidden',
+    });
+    const [file] = await api.files.register({ paths: [vcfPath] });
+    expect(file).toEqual({ id: expect.any(String), name: 'chr20 sample.vcf.gz', size: 16, mtimeMs: expect.any(Number) });
+    expect(JSON.stringify(file)).not.toContain(services.userDataDir); // the renderer gets an id, not the path
+  });
+
+  it('refuses dropped files where no path resolver exists (browser preview)', async () => {
+    const api = createApi(transportOver(ipc));
+    await expect(api.registerDroppedFiles([{}])).rejects.toMatchObject({ code: 'unavailable' });
+    const electronLike = createApi(transportOver(ipc), { pathForDroppedFile: () => vcfPath });
+    await expect(electronLike.registerDroppedFiles([{}])).resolves.toHaveLength(1);
+  });
+});

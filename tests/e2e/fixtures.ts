@@ -1,0 +1,53 @@
+// Starts the real browser preview (built services + renderer) per test, in a fresh user-data folder.
+import { test as base } from '@playwright/test';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+export const screenshotDir = path.join(root, 'test-output/screenshots');
+
+export interface PreviewApp {
+  url: string;
+  userDataDir: string;
+  output: () => string;
+}
+
+async function startPreview(userDataDir: string): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  const child = spawn(process.execPath, ['dist/web/web.cjs', '--port', '0', '--user-data', userDataDir], {
+    cwd: root,
+    env: { ...process.env, HOME: userDataDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  child.stderr!.on('data', (chunk) => (text += chunk));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`preview did not start:\n${text}`)), 20_000);
+    child.stdout!.on('data', (chunk) => {
+      text += chunk;
+      const match = /(http:\/\/127\.0\.0\.1:\d+\/\?key=\S+)/.exec(text);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`preview exited with ${code}:\n${text}`)));
+  });
+  return { child, url, output: () => text };
+}
+
+export const test = base.extend<{ app: PreviewApp }>({
+  app: async ({}, use) => {
+    const userDataDir = await mkdtemp(path.join(os.tmpdir(), 'imputation-e2e-'));
+    const { child, url, output } = await startPreview(userDataDir);
+    await use({ url, userDataDir, output });
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+    await rm(userDataDir, { recursive: true, force: true });
+  },
+});
+
+export { expect } from '@playwright/test';

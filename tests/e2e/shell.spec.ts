@@ -1,0 +1,50 @@
+import path from 'node:path';
+import { expect, screenshotDir, test } from './fixtures';
+
+test('opens on an empty state that says what to do first', async ({ page, app }) => {
+  await page.goto(app.url);
+  await expect(page.getByRole('heading', { name: 'Jobs', level: 1 })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Connect an imputation server to start' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Add a server' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Try the demo server' })).toBeVisible();
+  await expect(page.getByText('browser preview')).toBeVisible();
+  await page.screenshot({ path: path.join(screenshotDir, 'empty-state.png') });
+});
+
+test('moves between the four screens with the keyboard alone', async ({ page, app }) => {
+  await page.goto(app.url);
+  await expect(page.getByRole('heading', { name: 'Jobs', level: 1 })).toBeVisible();
+  await page.keyboard.press('Control+4');
+  await expect(page.getByRole('heading', { name: 'Servers', level: 1 })).toBeVisible();
+  await expect(page.locator('#main')).toBeFocused();
+  await page.keyboard.press('Control+3');
+  await expect(page.getByRole('heading', { name: 'Downloads', level: 1 })).toBeVisible();
+
+  // Tab from the top reaches the skip link, then the navigation links, in order.
+  await page.locator('body').focus();
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('link', { name: 'Skip to content' })).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('link', { name: /^Jobs/ })).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('link', { name: /^New job/ })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'New job', level: 1 })).toBeVisible();
+  await expect(page.getByRole('link', { name: /^New job/ })).toHaveAttribute('aria-current', 'page');
+});
+
+test('follows the dark colour scheme of the system', async ({ browser, app }) => {
+  const context = await browser.newContext({ colorScheme: 'dark', viewport: { width: 1200, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(app.url);
+  await expect(page.getByRole('heading', { name: 'Connect an imputation server to start' })).toBeVisible();
+  const background = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+  expect(background).toBe('rgb(22, 24, 29)');
+  await page.screenshot({ path: path.join(screenshotDir, 'empty-state-dark.png') });
+  await context.close();
+});
+
+test('refuses the page without its key', async ({ page, app }) => {
+  const response = await page.goto(app.url.replace(/\?key=.*/, ''));
+  expect(response?.status()).toBe(403);
+});

@@ -1,0 +1,52 @@
+// Real app services in a temporary user-data folder, with ports that record what they were asked.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { EventChannel } from '../../electron/ipc/contract';
+import { createAppServices, type AppServices } from '../../electron/services/app-services';
+import type { Ports } from '../../electron/services/ports';
+
+export interface TestServices extends AppServices {
+  userDataDir: string;
+  events: Array<{ channel: EventChannel; payload: unknown }>;
+  logLines: string[];
+  opened: string[];
+  dispose(): Promise<void>;
+}
+
+export async function createTestServices(overrides: Partial<Ports> = {}): Promise<TestServices> {
+  const userDataDir = overrides.userDataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'imputation-test-')));
+  const events: TestServices['events'] = [];
+  const logLines: string[] = [];
+  const opened: string[] = [];
+  const services = await createAppServices({
+    mode: 'web',
+    appName: 'Imputation Desktop',
+    appVersion: '0.0.0-test',
+    userDataDir,
+    homeDir: userDataDir,
+    events: { emit: (channel, payload) => events.push({ channel, payload }) },
+    log: {
+      info: (line) => logLines.push(line),
+      warn: (line) => logLines.push(line),
+      error: (line) => logLines.push(line),
+    },
+    fileDialog: null,
+    openExternal: async (url) => {
+      opened.push(url);
+      return true;
+    },
+    ...overrides,
+  });
+  return {
+    ...services,
+    userDataDir,
+    events,
+    logLines,
+    opened,
+    async dispose() {
+      await services.close();
+      await rm(userDataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CONTENT_SECURITY_POLICY,
+  decideNavigation,
+  decidePermission,
+  decideWindowOpen,
+  isTrustedSender,
+} from '../../electron/main/security';
+import { createWindowOptions } from '../../electron/main/window-options';
+import { isAllowedExternalUrl } from '../../electron/services/security/external-url';
+
+describe('window options', () => {
+  it('sets every security option explicitly', () => {
+    const { webPreferences } = createWindowOptions({ preloadPath: '/app/preload.cjs', darkBackground: false });
+    expect(webPreferences).toMatchObject({
+      preload: '/app/preload.cjs',
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+    });
+  });
+});
+
+describe('content security policy', () => {
+  it('allows no eval and no remote script', () => {
+    expect(CONTENT_SECURITY_POLICY).not.toContain('unsafe-eval');
+    expect(CONTENT_SECURITY_POLICY).toMatch(/script-src 'self'(;|$)/);
+    expect(CONTENT_SECURITY_POLICY).toContain("object-src 'none'");
+  });
+});
+
+describe('navigation and new windows', () => {
+  it('allows navigation only inside the app', () => {
+    expect(decideNavigation('app://bundle/index.html#/jobs')).toBe('allow');
+    expect(decideNavigation('https://imputationserver.sph.umich.edu/')).toBe('deny');
+    expect(decideNavigation('app://other/index.html')).toBe('deny');
+    expect(decideNavigation('file:///etc/passwd')).toBe('deny');
+    expect(decideNavigation('not a url')).toBe('deny');
+  });
+
+  it('never opens a window; allowlisted https links go to the system browser', () => {
+    expect(decideWindowOpen('https://imputationserver.sph.umich.edu/#!pages/jobs')).toEqual({ action: 'deny', openExternally: true });
+    expect(decideWindowOpen('https://evil.example/')).toEqual({ action: 'deny', openExternally: false });
+    expect(decideWindowOpen('https://my-cloudgene.example.org/', ['my-cloudgene.example.org'])).toEqual({ action: 'deny', openExternally: true });
+  });
+
+  it('denies every permission request', () => {
+    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal']) {
+      expect(decidePermission(permission)).toBe(false);
+    }
+  });
+
+  it('trusts only the main frame of the app', () => {
+    expect(isTrustedSender('app://bundle/index.html', true)).toBe(true);
+    expect(isTrustedSender('app://bundle/index.html', false)).toBe(false);
+    expect(isTrustedSender('https://imputationserver.sph.umich.edu/', true)).toBe(false);
+    expect(isTrustedSender(undefined, true)).toBe(false);
+  });
+});
+
+describe('external links', () => {
+  it('accepts https on the allowlist only, parsed as URLs', () => {
+    expect(isAllowedExternalUrl('https://imputation.biodatacatalyst.nhlbi.nih.gov/index.html#!pages/profile')).toBe(true);
+    expect(isAllowedExternalUrl('http://imputation.biodatacatalyst.nhlbi.nih.gov/')).toBe(false);
+    expect(isAllowedExternalUrl('https://imputation.biodatacatalyst.nhlbi.nih.gov.evil.example/')).toBe(false);
+    expect(isAllowedExternalUrl('https://evil.example/?https://imputationserver.sph.umich.edu')).toBe(false);
+    expect(isAllowedExternalUrl('https://user:pw@imputationserver.sph.umich.edu/')).toBe(false);
+    expect(isAllowedExternalUrl('javascript:alert(1)')).toBe(false);
+    expect(isAllowedExternalUrl('file:///etc/passwd')).toBe(false);
+    expect(isAllowedExternalUrl('')).toBe(false);
+  });
+});
