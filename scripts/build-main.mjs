@@ -1,7 +1,7 @@
 // Bundles the Node side with esbuild: Electron main and preload, and the browser preview.
 // CommonJS output: Electron's sandboxed preload requires it, and it avoids ESM/CJS interop in main.
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const common = {
@@ -25,3 +25,7 @@ await Promise.all([
   build({ ...common, entryPoints: { index: 'electron/preload/index.ts' }, outdir: 'dist/preload', outExtension: { '.js': '.cjs' } }),
   build({ ...common, entryPoints: { web: 'electron/web/main.ts' }, outdir: 'dist/web', outExtension: { '.js': '.cjs' } }),
 ]);
+
+// The tray icon travels with the bundle (build/ is not packaged).
+mkdirSync('dist', { recursive: true });
+copyFileSync('build/icon.png', 'dist/icon.png');

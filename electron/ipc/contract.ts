@@ -25,6 +25,7 @@ export const ipcErrorCodes = [
   'invalid-response',
   'canceled',
   'file-refused',
+  'file-changed',
   'keychain-unavailable',
 ] as const;
 export type IpcErrorCode = (typeof ipcErrorCodes)[number];
@@ -47,17 +48,46 @@ export const appInfo = z.object({
   platform: z.string(),
   fileChooser: z.enum(['native', 'in-app']),
   homeDir: z.string(),
+  /** 'keychain' = tokens survive a restart; 'memory' = no keychain here, tokens last for this run only. */
+  secretStorage: z.enum(['keychain', 'memory']),
 });
 export type AppInfo = z.infer<typeof appInfo>;
 
 export const serverKind = z.enum(['topmed', 'michigan', 'custom', 'demo']);
 export type ServerKind = z.infer<typeof serverKind>;
 
+/** What a server card shows. The token itself never leaves main. */
+export const serverStatus = z.enum([
+  'ok',
+  'expiring', // the token expires within 7 days
+  'expired', // 401: the token is invalid or has expired
+  'revoked', // 403 on the token: revoked or replaced by a newer one
+  'signed-out', // no token stored
+  'maintenance',
+  'unreachable',
+  'starting', // the demo server is starting
+]);
+export type ServerStatus = z.infer<typeof serverStatus>;
+
 export const serverView = z.object({
   id: z.string(),
   kind: serverKind,
   label: z.string(),
   url: z.string(),
+  /** The server's own name from /api/v2/server. */
+  serverName: z.string().nullable(),
+  user: z.object({ username: z.string(), fullName: z.string(), mail: z.string() }).nullable(),
+  /** Epoch ms, or null when unknown (or no token). */
+  tokenExpiresAt: z.number().nullable(),
+  status: serverStatus,
+  /** Words for the user about the status, with the server's own message where it helps. */
+  statusMessage: z.string().nullable(),
+  apps: z.array(z.object({ id: z.string(), name: z.string(), version: z.string() })),
+  lastCheckedAt: z.number().nullable(),
+  /** Where this server's token is kept. */
+  tokenStorage: z.enum(['keychain', 'memory', 'none']),
+  /** Waiting + running jobs the server allows per user (a setting: the API does not say). */
+  liveJobLimit: z.number().int(),
 });
 export type ServerView = z.infer<typeof serverView>;
 
@@ -91,6 +121,143 @@ export const notice = z.object({
 });
 export type Notice = z.infer<typeof notice>;
 
+/** One job in a list (cloudgene-api.md 4; states 4.2). Times are epoch ms on the server's clock. */
+export const jobSummary = z.object({
+  serverId: z.string(),
+  serverLabel: z.string(),
+  id: z.string(),
+  name: z.string(),
+  application: z.string(),
+  state: z.number().int(),
+  /** Waiting jobs ahead of this one (0-based position), or null when not queued. */
+  jobsAhead: z.number().int().nullable(),
+  submittedOn: z.number(),
+  startTime: z.number(),
+  endTime: z.number(),
+  /** Planned deletion of the results (states 8 and 9), else null. */
+  deletedOn: z.number().nullable(),
+  /** The server's clock minus ours at the last answer, to show running times correctly. */
+  clockOffsetMs: z.number(),
+  /** From the "(done/total)" step messages of a live job. */
+  progress: z.object({ label: z.string(), done: z.number(), total: z.number() }).nullable(),
+});
+export type JobSummary = z.infer<typeof jobSummary>;
+
+export const jobMessage = z.object({
+  /** 0 ok, 1 error, 2 warning, 3 running. */
+  type: z.number().int(),
+  /** Server HTML, not yet sanitized: the renderer sanitizes before showing it. */
+  html: z.string(),
+});
+
+export const jobDetail = jobSummary.extend({
+  steps: z.array(z.object({ name: z.string(), messages: z.array(jobMessage) })),
+  /** Key facts from the Input Validation summary (panel, build, phasing, samples...). */
+  facts: z.array(z.object({ label: z.string(), value: z.string() })),
+  qcStatistics: z.array(z.object({ label: z.string(), value: z.string() })),
+  files: z.array(
+    z.object({
+      name: z.string(),
+      hash: z.string(),
+      sizeLabel: z.string().nullable(),
+      /** Remaining download credits; null = unlimited. */
+      credits: z.number().nullable(),
+    }),
+  ),
+  firstError: z.string().nullable(),
+  /** The results password is in the keychain (it was set when submitting from this app). */
+  hasPassword: z.boolean(),
+  /** The job's page on the server's website. */
+  webUrl: z.string(),
+});
+export type JobDetail = z.infer<typeof jobDetail>;
+
+export const preferences = z.object({
+  /** How often live jobs are polled (cloudgene-api.md 6.1: the web page polls every 20 s). */
+  pollIntervalSeconds: z.number().int().min(10).max(300),
+  notify: z.object({
+    succeeded: z.boolean(),
+    failed: z.boolean(),
+    canceled: z.boolean(),
+    retiring: z.boolean(),
+    tokenExpiring: z.boolean(),
+  }),
+  /** With the window closed, keep watching jobs from the tray. */
+  keepRunningInTray: z.boolean(),
+});
+export type Preferences = z.infer<typeof preferences>;
+
+// ---- new job: the form (from the server's app definition) and uploads -----------------------
+
+const option = z.object({ value: z.string(), label: z.string() });
+/** One input of the server's app form (cloudgene-api.md 3.3), in the server's order. */
+export const formField = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('select'), id: z.string(), label: z.string(), details: z.string().nullable(), options: z.array(option), initial: z.string() }),
+  /** A list bound to another field: its options depend on that field's value (populations per panel). */
+  z.object({ kind: z.literal('bound-select'), id: z.string(), label: z.string(), details: z.string().nullable(), bind: z.string(), groups: z.record(z.string(), z.array(option)), initial: z.string() }),
+  z.object({ kind: z.literal('checkbox'), id: z.string(), label: z.string(), details: z.string().nullable() }),
+  /** Terms the user must accept (check1, check2). */
+  z.object({ kind: z.literal('terms'), id: z.string(), label: z.string() }),
+  z.object({ kind: z.literal('text'), id: z.string(), label: z.string(), details: z.string().nullable(), initial: z.string() }),
+  z.object({ kind: z.literal('files'), id: z.string(), label: z.string() }),
+]);
+export type FormField = z.infer<typeof formField>;
+
+export const jobForm = z.object({
+  serverId: z.string(),
+  appId: z.string(),
+  appName: z.string(),
+  appVersion: z.string(),
+  submitLabel: z.string(),
+  fields: z.array(formField),
+  /** The server's per-user limit on waiting+running jobs (a per-server setting) and how many are live now. */
+  liveJobLimit: z.number().int(),
+  liveJobs: z.number().int(),
+  /** Why a submit would be refused before uploading (maintenance, job limit), or null. */
+  blocker: z.object({ code: z.enum(ipcErrorCodes), message: z.string() }).nullable(),
+});
+export type JobForm = z.infer<typeof jobForm>;
+
+export const uploadState = z.enum(['queued', 'checking', 'uploading', 'submitted', 'failed', 'canceled']);
+export const uploadView = z.object({
+  id: z.string(),
+  serverId: z.string(),
+  serverLabel: z.string(),
+  jobName: z.string(),
+  state: uploadState,
+  files: z.array(z.object({ name: z.string(), size: z.number(), bytesSent: z.number() })),
+  bytesSent: z.number(),
+  totalBytes: z.number(),
+  /** Smoothed bytes per second. */
+  rate: z.number(),
+  etaSeconds: z.number().nullable(),
+  jobId: z.string().nullable(),
+  error: z.object({ code: z.enum(ipcErrorCodes), message: z.string() }).nullable(),
+  createdAt: z.number(),
+  finishedAt: z.number().nullable(),
+});
+export type UploadView = z.infer<typeof uploadView>;
+
+export const startUploadRequest = z
+  .object({
+    serverId: z.string(),
+    appId: z.string().max(200),
+    fileIds: z.array(z.string()).min(1).max(100),
+    /** Values of select, bound-select and text fields, by field id. */
+    values: z.record(z.string(), z.string().max(1000)),
+    /** Checkboxes and terms by field id; unchecked ones are left out of the submit. */
+    checked: z.record(z.string(), z.boolean()),
+    jobName: z.string().max(250),
+    /** Generated in main (never seen here) or typed by the user. */
+    password: z.discriminatedUnion('mode', [
+      z.object({ mode: z.literal('generate') }),
+      z.object({ mode: z.literal('typed'), value: z.string().min(1).max(200) }),
+    ]),
+  })
+  .strict();
+
+export const jobRef = z.object({ serverId: z.string(), jobId: z.string().min(1).max(200) }).strict();
+
 // ---- the table ------------------------------------------------------------------------------
 
 export const invokeChannels = {
@@ -98,6 +265,57 @@ export const invokeChannels = {
   /** Messages main wants shown once (e.g. a corrupt settings file was replaced). */
   'app:notices': { request: empty, response: z.array(notice) },
   'servers:list': { request: empty, response: z.array(serverView) },
+  /** Verifies the token (tokens/verify and /server), then keeps the token in the keychain. */
+  'servers:add': {
+    request: z
+      .object({
+        kind: z.enum(['topmed', 'michigan', 'custom']),
+        url: z.string().max(2048).optional(),
+        label: z.string().max(120).optional(),
+        token: z.string().min(1).max(8192),
+      })
+      .strict(),
+    response: serverView,
+  },
+  /** Starts the built-in demo server on this computer and signs in to it. */
+  'servers:addDemo': { request: empty, response: serverView },
+  'servers:replaceToken': {
+    request: z.object({ id: z.string(), token: z.string().min(1).max(8192) }).strict(),
+    response: serverView,
+  },
+  /** Deletes the token from the keychain; the server stays in the list. */
+  'servers:signOut': { request: z.object({ id: z.string() }).strict(), response: serverView },
+  'servers:remove': { request: z.object({ id: z.string() }).strict(), response: z.object({ removed: z.boolean() }) },
+  'servers:update': {
+    request: z.object({ id: z.string(), label: z.string().min(1).max(120).optional(), liveJobLimit: z.number().int().min(1).max(100).optional() }).strict(),
+    response: serverView,
+  },
+  /** Checks the server and the token again. */
+  'servers:refresh': { request: z.object({ id: z.string() }).strict(), response: serverView },
+  /** Every job of every signed-in server (or one server), from the watcher's cache, refreshed now. */
+  'jobs:list': {
+    request: z.object({ serverId: z.string().optional(), refresh: z.boolean().optional() }).strict(),
+    response: z.object({
+      jobs: z.array(jobSummary),
+      problems: z.array(z.object({ serverId: z.string(), serverLabel: z.string(), message: z.string() })),
+    }),
+  },
+  'jobs:get': { request: jobRef, response: jobDetail },
+  /** Cancel is for states 1-3 (the server ignores it otherwise). */
+  'jobs:cancel': { request: jobRef, response: jobDetail },
+  /** Restart is for state -1 only. */
+  'jobs:restart': { request: jobRef, response: jobDetail },
+  'jobs:delete': { request: jobRef, response: z.object({ deleted: z.boolean() }) },
+  /** The submit form of a server's imputation app, plus whether a submit would be refused now. */
+  'newJob:form': { request: z.object({ serverId: z.string() }).strict(), response: jobForm },
+  /** Queues an upload (one at a time per server); progress arrives as uploads:changed events. */
+  'uploads:start': { request: startUploadRequest, response: uploadView },
+  'uploads:list': { request: empty, response: z.array(uploadView) },
+  'uploads:cancel': { request: z.object({ id: z.string() }).strict(), response: uploadView },
+  /** Copies a job's results password from the keychain to the clipboard (it never comes to this window). */
+  'jobs:copyPassword': { request: jobRef, response: z.object({ copied: z.boolean() }) },
+  'settings:get': { request: empty, response: preferences },
+  'settings:update': { request: preferences.partial().strict(), response: preferences },
   /** The in-app file browser of the browser preview (a native dialog in Electron). */
   'files:listDir': {
     request: z.object({ path: z.string().max(4096).optional() }).strict(),
@@ -119,9 +337,32 @@ export const invokeChannels = {
   },
 } as const;
 
+export const routeTarget = z.object({
+  route: z.enum(['jobs', 'new', 'downloads', 'servers']),
+  param: z.string().optional(),
+});
+
+export const desktopNotification = z.object({
+  kind: z.string(),
+  title: z.string(),
+  body: z.string(),
+  route: z.enum(['jobs', 'servers', 'downloads']).optional(),
+  param: z.string().optional(),
+});
+
 export const eventChannels = {
   'servers:changed': z.array(serverView),
+  /** A job changed (state, progress, queue position); sent by the background watcher. */
+  'jobs:changed': jobSummary,
+  /** The list of one server was read again (new or removed jobs). */
+  'jobs:listChanged': z.object({ serverId: z.string() }),
+  /** An upload moved (at most 10 times a second while sending). */
+  'uploads:changed': uploadView,
   'app:notice': notice,
+  /** Main asks the window to show a screen (a notification was clicked). */
+  'app:navigate': routeTarget,
+  /** The browser preview shows notifications inside the page (it has no desktop notifications). */
+  'app:notification': desktopNotification,
 } as const;
 
 export type InvokeChannels = typeof invokeChannels;

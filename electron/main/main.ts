@@ -1,13 +1,29 @@
 // Electron glue: lifecycle, the window, IPC wiring, native dialogs and the system browser.
 // Everything else is in ../services (plain Node) and is tested without the Electron binary.
-import { app, BrowserWindow, dialog, ipcMain, nativeTheme, session, shell, type IpcMainInvokeEvent } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  clipboard,
+  dialog,
+  ipcMain,
+  nativeTheme,
+  Notification,
+  powerMonitor,
+  powerSaveBlocker,
+  session,
+  shell,
+  type IpcMainInvokeEvent,
+} from 'electron';
 import path from 'node:path';
 import { eventChannelNames, type EventSink } from '../ipc/contract';
 import { registerIpc } from '../ipc/register';
-import { createAppServices } from '../services/app-services';
-import type { Logger } from '../services/ports';
+import { createAppServices, type AppServices } from '../services/app-services';
+import { proxyUrlFromPac } from '../services/cloudgene/http';
+import type { Logger, Notifier } from '../services/ports';
+import { openSecretStore } from '../services/secrets/keytar-store';
 import { registerAppScheme, serveRenderer } from './protocol';
 import { APP_ORIGIN, decideNavigation, decidePermission, decideWindowOpen, isTrustedSender } from './security';
+import { AppTray } from './tray';
 import { createWindowOptions } from './window-options';
 
 const log: Logger = {
@@ -20,11 +36,40 @@ registerAppScheme();
 if (!app.requestSingleInstanceLock()) app.quit();
 
 let mainWindow: BrowserWindow | null = null;
+let servicesRef: AppServices | null = null;
+let quitting = false;
+const tray = new AppTray(
+  () => showWindow(),
+  () => {
+    quitting = true;
+    app.quit();
+  },
+);
+
+function showWindow(): void {
+  if (!mainWindow || mainWindow.isDestroyed()) mainWindow = createWindow();
+  if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.show();
+  mainWindow.focus();
+}
 
 const events: EventSink = {
   emit(channel, payload) {
     if (!eventChannelNames.includes(channel)) return;
     for (const window of BrowserWindow.getAllWindows()) window.webContents.send(channel, payload);
+    if (servicesRef && (channel === 'jobs:changed' || channel === 'jobs:listChanged')) tray.update(servicesRef.jobs.liveCount());
+  },
+};
+
+const notifier: Notifier = {
+  notify({ title, body, route, param }) {
+    if (!Notification.isSupported()) return;
+    const notification = new Notification({ title, body });
+    notification.on('click', () => {
+      showWindow();
+      if (route) events.emit('app:navigate', { route, param });
+    });
+    notification.show();
   },
 };
 
@@ -67,6 +112,13 @@ void app.whenReady().then(async () => {
   session.defaultSession.setPermissionCheckHandler((_contents, permission) => decidePermission(permission));
   serveRenderer(path.join(__dirname, '../renderer'));
 
+  // The keychain entry's service name is the app id (electron-builder.yml appId).
+  const { store: secrets } = await openSecretStore('org.imputationdesktop.app', log);
+  // The system proxy (PAC, OS settings) unless the environment names one.
+  const proxyUrl =
+    process.env.HTTPS_PROXY || process.env.https_proxy
+      ? undefined
+      : proxyUrlFromPac(await session.defaultSession.resolveProxy('https://imputationserver.sph.umich.edu'));
   const services = await createAppServices({
     mode: 'electron',
     appName: app.getName(),
@@ -75,6 +127,8 @@ void app.whenReady().then(async () => {
     homeDir: app.getPath('home'),
     events,
     log,
+    notifier,
+    secrets,
     fileDialog: {
       async chooseFiles({ title, filters }) {
         const options = { title, filters, properties: ['openFile', 'multiSelections'] as Array<'openFile' | 'multiSelections'> };
@@ -86,8 +140,20 @@ void app.whenReady().then(async () => {
       await shell.openExternal(url);
       return true;
     },
-  });
+    power: {
+      onSuspend: (listener) => powerMonitor.on('suspend', listener),
+      onResume: (listener) => powerMonitor.on('resume', listener),
+    },
+    keepAwake: {
+      start() {
+        const id = powerSaveBlocker.start('prevent-app-suspension');
+        return () => powerSaveBlocker.stop(id);
+      },
+    },
+    clipboard: { writeText: (text) => clipboard.writeText(text), readText: () => clipboard.readText() },
+  }, { proxyUrl });
 
+  servicesRef = services;
   registerIpc<IpcMainInvokeEvent>(
     { handle: (channel, listener) => ipcMain.handle(channel, (event, payload) => listener(event, payload)) },
     services.handlers,
@@ -101,6 +167,15 @@ void app.whenReady().then(async () => {
   });
 });
 
+// With the window closed, the app keeps watching jobs from the tray (a setting, on by default).
 app.on('window-all-closed', () => {
-  if (process.platform !== 'darwin') app.quit();
+  const keepWatching = servicesRef?.settings.get().preferences.keepRunningInTray ?? false;
+  if (keepWatching && !quitting) tray.show(servicesRef?.jobs.liveCount() ?? 0);
+  else if (process.platform !== 'darwin') app.quit();
+});
+
+app.on('before-quit', () => {
+  quitting = true;
+  tray.destroy();
+  void servicesRef?.close();
 });

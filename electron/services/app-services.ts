@@ -1,20 +1,47 @@
 // The composition root of main's services: one place that turns Ports into IpcHandlers.
 // Used unchanged by the Electron main process, the browser preview and the tests.
-import { AppError, type IpcHandlers, type Notice } from '../ipc/contract';
+import { AppError, type FormField, type IpcHandlers, type Notice } from '../ipc/contract';
+import { createDispatcher, userAgent } from './cloudgene/http';
 import { listDirectory } from './files/dir-browser';
 import { FileRegistry } from './files/file-registry';
 import type { Ports } from './ports';
 import { isAllowedExternalUrl } from './security/external-url';
 import { SettingsStore } from './settings/settings-store';
+import { withErrorTranslation } from './errors-to-ipc';
+import { JobAlerts } from './jobs/job-alerts';
+import { JobWatcher } from './jobs/job-watcher';
+import { JobsService } from './jobs/jobs-service';
+import { checkSubmit, formFieldsOf } from './newjob/app-form';
+import { createDemoHost } from './servers/demo-host';
+import { secretAccounts } from './secrets/secret-store';
+import { UploadQueue } from './uploads/upload-queue';
+import { ServersService, type DemoHost } from './servers/servers-service';
 
 export interface AppServices {
   handlers: IpcHandlers;
   files: FileRegistry;
   settings: SettingsStore;
+  servers: ServersService;
+  jobs: JobsService;
+  watcher: JobWatcher;
+  uploads: UploadQueue;
   close(): Promise<void>;
 }
 
-export async function createAppServices(ports: Ports): Promise<AppServices> {
+export interface ServiceOptions {
+  /** Replaces the built-in demo server (tests start their own emulators). */
+  demo?: DemoHost;
+  /** Checks every server in the background at start-up (off in tests that want quiet start-ups). */
+  checkServersOnStart?: boolean;
+  /** Starts the background job watcher (tests drive it by hand). */
+  watchJobs?: boolean;
+  /** The proxy to use (Electron resolves the system proxy); undefined = HTTPS_PROXY / NO_PROXY. */
+  proxyUrl?: string | null;
+  /** Watcher timing, for tests. */
+  watcher?: { heartbeatMs?: number; listIntervalMs?: number; maxBackoffMs?: number; pollIntervalMs?: number };
+}
+
+export async function createAppServices(ports: Ports, options: ServiceOptions = {}): Promise<AppServices> {
   const notices: Notice[] = [];
   const { store: settings, corruptCopy } = await SettingsStore.open(ports.userDataDir);
   if (corruptCopy) {
@@ -22,10 +49,56 @@ export async function createAppServices(ports: Ports): Promise<AppServices> {
     ports.log.warn(message);
     notices.push({ level: 'warning', message });
   }
+  if (ports.secrets.kind === 'memory') {
+    notices.push({
+      level: 'warning',
+      message: 'No keychain is available on this system, so API tokens are kept in memory for this run only. You will paste them again after a restart.',
+    });
+  }
   const files = new FileRegistry();
-  const serverHosts = () => settings.get().servers.map((server) => new URL(server.url).hostname);
+  const dispatcher = createDispatcher({ proxyUrl: options.proxyUrl });
+  const servers = new ServersService({
+    settings,
+    secrets: ports.secrets,
+    events: ports.events,
+    notifier: ports.notifier,
+    log: ports.log,
+    userAgent: userAgent(ports.appVersion),
+    dispatcher,
+    demo: options.demo ?? createDemoHost(ports.log),
+  });
+  await servers.init();
+  if (options.checkServersOnStart ?? true) void servers.refreshAll();
 
-  const handlers: IpcHandlers = {
+  const preferences = () => settings.get().preferences;
+  const alerts = await JobAlerts.open(ports.userDataDir, ports.notifier, preferences);
+  const jobs = new JobsService({ servers, events: ports.events, secrets: ports.secrets, alerts });
+  const watcher = new JobWatcher({
+    jobs,
+    log: ports.log,
+    pollIntervalMs: () => options.watcher?.pollIntervalMs ?? preferences().pollIntervalSeconds * 1000,
+    heartbeatMs: options.watcher?.heartbeatMs,
+    listIntervalMs: options.watcher?.listIntervalMs,
+    maxBackoffMs: options.watcher?.maxBackoffMs,
+  });
+  if (options.watchJobs ?? true) watcher.start();
+  ports.power?.onSuspend(() => watcher.pause());
+  ports.power?.onResume(() => watcher.resume());
+  const liveJobLimit = (serverId: string) => settings.get().servers.find((server) => server.id === serverId)?.liveJobLimit ?? 3;
+  const uploads = new UploadQueue({ servers, jobs, secrets: ports.secrets, events: ports.events, log: ports.log, keepAwake: ports.keepAwake, liveJobLimit });
+  const formCache = new Map<string, FormField[]>();
+
+  /** The imputation app a server offers: ids in /api/v2/server carry the version (3.1). */
+  const imputationApp = (serverId: string) => {
+    const server = servers.list().find((candidate) => candidate.id === serverId);
+    if (!server) throw new AppError('not-found', 'That server is no longer in your list.');
+    const app = server.apps.find((candidate) => candidate.id.split('@')[0] === 'imputationserver2');
+    return app ? 'imputationserver2' : (server.apps[0]?.id.split('@')[0] ?? 'imputationserver2');
+  };
+
+  const serverHosts = () => settings.get().servers.filter((server) => server.kind !== 'demo').map((server) => new URL(server.url).hostname);
+
+  const handlers: IpcHandlers = withErrorTranslation({
     'app:info': () => ({
       name: ports.appName,
       version: ports.appVersion,
@@ -33,9 +106,93 @@ export async function createAppServices(ports: Ports): Promise<AppServices> {
       platform: process.platform,
       fileChooser: ports.fileDialog ? 'native' : 'in-app',
       homeDir: ports.homeDir,
+      secretStorage: ports.secrets.kind,
     }),
     'app:notices': () => notices.splice(0, notices.length),
-    'servers:list': () => settings.get().servers,
+    'servers:list': () => servers.list(),
+    'servers:add': (request) => servers.add(request),
+    'servers:addDemo': () => servers.addDemo(),
+    'servers:replaceToken': ({ id, token }) => servers.replaceToken(id, token),
+    'servers:signOut': ({ id }) => servers.signOut(id),
+    'servers:remove': ({ id }) => servers.remove(id),
+    'servers:refresh': ({ id }) => servers.refresh(id),
+    'servers:update': ({ id, ...change }) => servers.update(id, change),
+    'jobs:list': (request) => jobs.list(request),
+    'jobs:get': ({ serverId, jobId }) => jobs.get(serverId, jobId),
+    'jobs:cancel': ({ serverId, jobId }) => jobs.cancel(serverId, jobId),
+    'jobs:restart': ({ serverId, jobId }) => jobs.restart(serverId, jobId),
+    'jobs:delete': ({ serverId, jobId }) => jobs.delete(serverId, jobId),
+    'newJob:form': async ({ serverId }) => {
+      const appId = imputationApp(serverId);
+      const [app, info, list] = await Promise.all([
+        servers.use(serverId, (client) => client.app(appId)),
+        servers.use(serverId, (client) => client.server()),
+        jobs.list({ serverId, refresh: true }),
+      ]);
+      const fields = formFieldsOf(app);
+      formCache.set(serverId, fields);
+      const liveJobs = list.jobs.filter((job) => job.state >= 1 && job.state <= 3).length;
+      const limit = liveJobLimit(serverId);
+      const blocker = info.maintenance
+        ? { code: 'maintenance' as const, message: `The server is under maintenance${info.maintenanceMessage ? `: ${info.maintenanceMessage}` : ''}. Submitting is not possible now.` }
+        : liveJobs >= limit
+          ? { code: 'job-limit' as const, message: `You have ${liveJobs} jobs waiting or running here, the most this server runs per user (${limit}). Wait until one finishes.` }
+          : null;
+      return {
+        serverId,
+        appId: app.id,
+        appName: app.name,
+        appVersion: app.version,
+        submitLabel: app.submitButton ?? 'Submit',
+        fields,
+        liveJobLimit: limit,
+        liveJobs,
+        blocker,
+      };
+    },
+    'uploads:start': async (request) => {
+      const chosen = request.fileIds.map((id) => files.get(id));
+      const names = new Set<string>();
+      for (const file of chosen) {
+        if (!file.name.toLowerCase().endsWith('.vcf.gz')) throw new AppError('file-refused', `${file.name}: only bgzipped VCF files ending in .vcf.gz are accepted.`);
+        if (names.has(file.name)) throw new AppError('file-refused', `Two files are named ${file.name}; the server would keep only one of them.`);
+        names.add(file.name);
+      }
+      const fields = formCache.get(request.serverId) ?? formFieldsOf(await servers.use(request.serverId, (client) => client.app(request.appId)));
+      const problem = checkSubmit(fields, request.values, request.checked);
+      if (problem) throw new AppError('bad-request', problem);
+      return uploads.start({
+        serverId: request.serverId,
+        appId: request.appId,
+        files: chosen.map((file) => ({ path: file.path, name: file.name, size: file.size, mtimeMs: file.mtimeMs })),
+        fields: request.values,
+        checkboxes: request.checked,
+        jobName: request.jobName,
+        password: request.password,
+      });
+    },
+    'uploads:list': () => uploads.list(),
+    'uploads:cancel': ({ id }) => uploads.cancel(id),
+    'jobs:copyPassword': async ({ serverId, jobId }) => {
+      const server = servers.list().find((candidate) => candidate.id === serverId);
+      if (!server) throw new AppError('not-found', 'That server is no longer in your list.');
+      const password = await ports.secrets.get(secretAccounts.jobPassword(server.url, jobId));
+      if (!password) throw new AppError('not-found', 'No password for this job is in the keychain: it was not submitted from this app, or the keychain entry was removed.');
+      if (!ports.clipboard) throw new AppError('unavailable', 'Copying the password works in the desktop app.');
+      ports.clipboard.writeText(password);
+      // Clear it again after a minute, unless the user has copied something else since.
+      setTimeout(async () => {
+        if ((await ports.clipboard?.readText()) === password) ports.clipboard?.writeText('');
+      }, 60_000).unref?.();
+      return { copied: true };
+    },
+    'settings:get': () => settings.get().preferences,
+    'settings:update': async (change) => {
+      const next = await settings.update((draft) => {
+        draft.preferences = { ...draft.preferences, ...change, notify: { ...draft.preferences.notify, ...change.notify } };
+      });
+      return next.preferences;
+    },
     'files:listDir': ({ path }) => listDirectory(path, ports.homeDir),
     'files:openDialog': async ({ title }) => {
       if (!ports.fileDialog) throw new AppError('unavailable', 'There is no native file dialog here; use the file browser.');
@@ -52,7 +209,24 @@ export async function createAppServices(ports: Ports): Promise<AppServices> {
       }
       return { opened: await ports.openExternal(url) };
     },
-  };
+  });
 
-  return { handlers, files, settings, close: async () => {} };
+  let closed = false;
+  return {
+    handlers,
+    files,
+    settings,
+    servers,
+    jobs,
+    watcher,
+    uploads,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      watcher.stop();
+      await alerts.flush();
+      await servers.close();
+      await dispatcher.close();
+    },
+  };
 }

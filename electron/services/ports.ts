@@ -1,5 +1,6 @@
 // What differs between the Electron app, the browser preview and the tests: handed in, never imported.
 import type { ChosenFile, EventSink } from '../ipc/contract';
+import type { SecretStore } from './secrets/secret-store';
 
 export interface Logger {
   info(message: string): void;
@@ -12,6 +13,25 @@ export interface FileDialog {
   chooseFiles(options: { title?: string; filters: { name: string; extensions: string[] }[] }): Promise<string[]>;
 }
 
+/** A desktop notification; clicking it opens `route` (and `param`) in the window. */
+export interface DesktopNotification {
+  kind: 'token-expiring' | 'job-succeeded' | 'job-failed' | 'job-canceled' | 'job-retiring' | 'downloads-done';
+  title: string;
+  body: string;
+  route?: 'jobs' | 'servers' | 'downloads';
+  param?: string;
+}
+
+export interface Notifier {
+  notify(notification: DesktopNotification): void;
+}
+
+/** Sleep and wake of the machine (Electron's powerMonitor). */
+export interface PowerEvents {
+  onSuspend(listener: () => void): void;
+  onResume(listener: () => void): void;
+}
+
 export interface Ports {
   mode: 'electron' | 'web';
   appName: string;
@@ -21,6 +41,14 @@ export interface Ports {
   events: EventSink;
   log: Logger;
   fileDialog: FileDialog | null;
+  notifier: Notifier;
+  /** The OS keychain, or memory for this run where there is none (see secrets/keytar-store.ts). */
+  secrets: SecretStore;
+  power?: PowerEvents;
+  /** Keeps the machine awake during uploads (Electron's powerSaveBlocker); returns the release. */
+  keepAwake?: { start(): () => void };
+  /** The system clipboard of the user's desktop (Electron); absent in the browser preview. */
+  clipboard?: { writeText(text: string): void; readText(): Promise<string> | string };
   /** Opens an already allowlisted https URL in the system browser; false where the renderer must do it. */
   openExternal(url: string): Promise<boolean>;
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createAppServices } from '../services/app-services';
 import type { Logger } from '../services/ports';
+import { openSecretStore } from '../services/secrets/keytar-store';
 import { startPreviewServer } from './preview-server';
 
 declare const __APP_VERSION__: string;
@@ -32,28 +33,35 @@ const userDataDir = values['user-data'] ?? path.join(os.homedir(), '.config', 'i
 const rendererDir = values.renderer ?? path.join(__dirname, '../renderer');
 
 async function main(): Promise<void> {
+// The keychain entry's service name is the app id (electron-builder.yml appId).
+const { store: secrets } = await openSecretStore('org.imputationdesktop.app', log);
+let closeServices = async () => {};
 const preview = await startPreviewServer({
   rendererDir,
   port,
-  createHandlers: async (events) =>
-    (
-      await createAppServices({
-        mode: 'web',
-        appName: 'Imputation Desktop',
-        appVersion: __APP_VERSION__,
-        userDataDir,
-        homeDir: os.homedir(),
-        events,
-        log,
-        fileDialog: null,
-        openExternal: async () => false,
-      })
-    ).handlers,
+  createHandlers: async (events) => {
+    const services = await createAppServices({
+      mode: 'web',
+      appName: 'Imputation Desktop',
+      appVersion: __APP_VERSION__,
+      userDataDir,
+      homeDir: os.homedir(),
+      events,
+      log,
+      // No desktop notifications in a browser tab: the page shows them.
+      notifier: { notify: (notification) => events.emit('app:notification', notification) },
+      secrets,
+      fileDialog: null,
+      openExternal: async () => false,
+    });
+    closeServices = () => services.close();
+    return services.handlers;
+  },
   onUnexpectedError: (channel, error) => log.error(`${channel} failed`, error),
 });
 
 console.log(`Imputation Desktop preview: ${preview.url}`);
-const stop = () => void preview.close().then(() => process.exit(0));
+const stop = () => void Promise.all([preview.close(), closeServices()]).finally(() => process.exit(0));
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
 }

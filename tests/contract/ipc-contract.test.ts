@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { RunningEmulator } from '../../electron/emulator/index';
 import {
   invokeChannelNames,
   invokeChannels,
@@ -10,6 +11,7 @@ import {
 } from '../../electron/ipc/contract';
 import { registerIpc } from '../../electron/ipc/register';
 import { createApi, type Transport } from '../../electron/preload/api';
+import { emulatorDemoHost, withEmulator } from '../support/emulators';
 import { createTestServices, type TestServices } from '../support/services';
 
 type Sender = { origin: string };
@@ -34,9 +36,21 @@ const trusted = (sender: Sender) => sender.origin === 'app://bundle';
 let services: TestServices;
 let ipc: FakeIpc;
 let vcfPath: string;
+let emulator: RunningEmulator;
+let serverId: string;
+
+beforeAll(async () => {
+  emulator = await withEmulator();
+});
+
+afterAll(async () => {
+  await emulator.close();
+});
 
 beforeEach(async () => {
-  services = await createTestServices();
+  services = await createTestServices({}, { demo: emulatorDemoHost() });
+  const second = emulator.control.addUser({ username: `contract${Date.now()}${Math.random()}`.replace('.', '') });
+  serverId = (await services.handlers['servers:add']({ kind: 'custom', url: emulator.url, token: second.token, label: 'Second' })).id;
   ipc = new FakeIpc();
   registerIpc(ipc, services.handlers, trusted);
   vcfPath = path.join(services.userDataDir, 'chr20 sample.vcf.gz');
@@ -53,6 +67,26 @@ function samples(): { [C in InvokeChannel]: RequestOf<C> } {
     'app:info': {},
     'app:notices': {},
     'servers:list': {},
+    // A second entry for the same server is refused: the answer is a typed error envelope.
+    'servers:add': { kind: 'custom', url: emulator.url, token: emulator.token },
+    'servers:addDemo': {},
+    'servers:replaceToken': { id: serverId, token: emulator.control.createApiToken(emulator.username) },
+    'servers:signOut': { id: serverId },
+    'servers:remove': { id: 'no-such-server' },
+    'servers:refresh': { id: serverId },
+    'jobs:list': { refresh: true },
+    'jobs:get': { serverId, jobId: 'job-20990101-000000-000' },
+    'jobs:cancel': { serverId, jobId: 'job-20990101-000000-000' },
+    'jobs:restart': { serverId, jobId: 'job-20990101-000000-000' },
+    'jobs:delete': { serverId, jobId: 'job-20990101-000000-000' },
+    'servers:update': { id: serverId, liveJobLimit: 2 },
+    'newJob:form': { serverId },
+    'uploads:start': { serverId, appId: 'imputationserver2', fileIds: ['unknown-file'], values: {}, checked: {}, jobName: 'x', password: { mode: 'generate' } },
+    'uploads:list': {},
+    'uploads:cancel': { id: 'no-such-upload' },
+    'jobs:copyPassword': { serverId, jobId: 'job-20990101-000000-000' },
+    'settings:get': {},
+    'settings:update': { pollIntervalSeconds: 30 },
     'files:listDir': { path: services.userDataDir },
     'files:openDialog': {},
     'files:register': { paths: [vcfPath] },
@@ -125,7 +159,10 @@ describe('window.api', () => {
 
   it('exposes exactly the approved keys', () => {
     const api = createApi(transportOver(ipc));
-    expect(Object.keys(api).sort()).toEqual(['app', 'files', 'on', 'registerDroppedFiles', 'servers', 'shell']);
+    expect(Object.keys(api).sort()).toEqual(['app', 'files', 'jobs', 'newJob', 'on', 'registerDroppedFiles', 'servers', 'settings', 'shell', 'uploads']);
+    expect(Object.keys(api.jobs).sort()).toEqual(['cancel', 'copyPassword', 'delete', 'get', 'list', 'restart']);
+    expect(Object.keys(api.uploads).sort()).toEqual(['cancel', 'list', 'start']);
+    expect(Object.keys(api.servers).sort()).toEqual(['add', 'addDemo', 'list', 'refresh', 'remove', 'replaceToken', 'signOut', 'update']);
     expect(Object.keys(api.files).sort()).toEqual(['listDir', 'openDialog', 'register']);
     expect(Object.isFrozen(api)).toBe(true);
   });

@@ -40,6 +40,7 @@ async function startPreview(userDataDir: string): Promise<{ child: ChildProcess;
 }
 
 export const test = base.extend<{ app: PreviewApp }>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern
   app: async ({}, use) => {
     const userDataDir = await mkdtemp(path.join(os.tmpdir(), 'imputation-e2e-'));
     const { child, url, output } = await startPreview(userDataDir);

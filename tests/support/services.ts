@@ -4,21 +4,27 @@ import os from 'node:os';
 import path from 'node:path';
 import type { EventChannel } from '../../electron/ipc/contract';
 import { createAppServices, type AppServices } from '../../electron/services/app-services';
-import type { Ports } from '../../electron/services/ports';
+import type { DesktopNotification, Ports } from '../../electron/services/ports';
+import { MemorySecretStore } from '../../electron/services/secrets/secret-store';
+import type { ServiceOptions } from '../../electron/services/app-services';
 
 export interface TestServices extends AppServices {
   userDataDir: string;
   events: Array<{ channel: EventChannel; payload: unknown }>;
   logLines: string[];
   opened: string[];
+  notifications: DesktopNotification[];
+  secrets: MemorySecretStore;
   dispose(): Promise<void>;
 }
 
-export async function createTestServices(overrides: Partial<Ports> = {}): Promise<TestServices> {
+export async function createTestServices(overrides: Partial<Ports> = {}, options: ServiceOptions = {}): Promise<TestServices> {
   const userDataDir = overrides.userDataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'imputation-test-')));
   const events: TestServices['events'] = [];
   const logLines: string[] = [];
   const opened: string[] = [];
+  const notifications: DesktopNotification[] = [];
+  const secrets = new MemorySecretStore();
   const services = await createAppServices({
     mode: 'web',
     appName: 'Imputation Desktop',
@@ -32,18 +38,22 @@ export async function createTestServices(overrides: Partial<Ports> = {}): Promis
       error: (line) => logLines.push(line),
     },
     fileDialog: null,
+    notifier: { notify: (notification) => notifications.push(notification) },
+    secrets,
     openExternal: async (url) => {
       opened.push(url);
       return true;
     },
     ...overrides,
-  });
+  }, { checkServersOnStart: false, ...options });
   return {
     ...services,
     userDataDir,
     events,
     logLines,
     opened,
+    notifications,
+    secrets,
     async dispose() {
       await services.close();
       await rm(userDataDir, { recursive: true, force: true });

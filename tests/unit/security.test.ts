@@ -75,3 +75,13 @@ describe('external links', () => {
     expect(isAllowedExternalUrl('')).toBe(false);
   });
 });
+
+describe('tray', () => {
+  it('shows the number of live jobs and the two actions', async () => {
+    const { trayModel } = await import('../../electron/main/tray-menu');
+    expect(trayModel(0).items.map((item) => item.label)).toEqual(['Open Imputation Desktop', 'No jobs running', 'Quit']);
+    expect(trayModel(1).items[1]!.label).toBe('1 job waiting or running');
+    expect(trayModel(3).tooltip).toBe('Imputation Desktop: 3 jobs waiting or running');
+    expect(trayModel(3).items[1]!.enabled).toBe(false);
+  });
+});

@@ -14,7 +14,19 @@ describe('SettingsStore', () => {
     expect(corruptCopy).toBeNull();
     expect(store.get().servers).toEqual([]);
     await store.update((draft) => {
-      draft.servers.push({ id: 's1', kind: 'michigan', label: 'Michigan', url: 'https://imputationserver.sph.umich.edu' });
+      draft.servers.push({
+        id: 's1',
+        kind: 'michigan',
+        label: 'Michigan',
+        url: 'https://imputationserver.sph.umich.edu',
+        serverName: null,
+        user: null,
+        tokenExpiresAt: null,
+        apps: [],
+        lastCheckedAt: null,
+        expiryNotifiedFor: null,
+        liveJobLimit: 3,
+      });
     });
     const reopened = await SettingsStore.open(dir);
     expect(reopened.store.get().servers).toHaveLength(1);
@@ -25,7 +37,7 @@ describe('SettingsStore', () => {
     const dir = await tempDir();
     await writeFile(path.join(dir, 'settings.json'), '{"version": 1, "servers": [tru');
     const services = await createTestServices({ userDataDir: dir });
-    const notices = await services.handlers['app:notices']({});
+    const notices = (await services.handlers['app:notices']({})).filter((notice) => notice.message.includes('settings file'));
     expect(notices).toHaveLength(1);
     expect(notices[0]).toMatchObject({ level: 'warning' });
     expect(notices[0]!.message).toContain('replaced with defaults');

@@ -2,6 +2,7 @@
 // Tokens and job passwords never come here: they live in the SecretStore (OS keychain).
 import path from 'node:path';
 import { z } from 'zod';
+import { preferences, type Preferences } from '../../ipc/contract';
 import { loadJsonFile, saveJsonFile } from './json-file';
 
 export const storedServer = z.object({
@@ -9,16 +10,33 @@ export const storedServer = z.object({
   kind: z.enum(['topmed', 'michigan', 'custom', 'demo']),
   label: z.string(),
   url: z.string(),
+  // What the last successful check learned (no secrets).
+  serverName: z.string().nullable().default(null),
+  user: z.object({ username: z.string(), fullName: z.string(), mail: z.string() }).nullable().default(null),
+  tokenExpiresAt: z.number().nullable().default(null),
+  apps: z.array(z.object({ id: z.string(), name: z.string(), version: z.string() })).default([]),
+  lastCheckedAt: z.number().nullable().default(null),
+  /** The expiry date we already sent the "token expires soon" notification for (once per token). */
+  expiryNotifiedFor: z.number().nullable().default(null),
+  /** The server's per-user limit on waiting+running jobs (not in its API; TOPMed says 3). */
+  liveJobLimit: z.number().int().min(1).max(100).default(3),
 });
-export type StoredServer = z.infer<typeof storedServer>;
+export type StoredServer = z.output<typeof storedServer>;
+
+export const defaultPreferences = (): Preferences => ({
+  pollIntervalSeconds: 20,
+  notify: { succeeded: true, failed: true, canceled: true, retiring: true, tokenExpiring: true },
+  keepRunningInTray: true,
+});
 
 export const settingsSchema = z.object({
   version: z.literal(1),
   servers: z.array(storedServer),
+  preferences: preferences.default(defaultPreferences),
 });
-export type Settings = z.infer<typeof settingsSchema>;
+export type Settings = z.output<typeof settingsSchema>;
 
-const defaults = (): Settings => ({ version: 1, servers: [] });
+const defaults = (): Settings => ({ version: 1, servers: [], preferences: defaultPreferences() });
 
 export class SettingsStore {
   private current: Settings = defaults();

@@ -7,10 +7,12 @@ export const routes = [
 ] as const;
 export type RouteId = (typeof routes)[number]['id'];
 
+/** `#/jobs/<serverId>/<jobId>` gives route 'jobs' and param '<serverId>/<jobId>'. */
 function parse(hash: string): { route: RouteId; param: string | null } {
-  const [, first, second] = hash.replace(/^#/, '').split('/');
+  const [, first, ...rest] = hash.replace(/^#/, '').split('/');
   const route = routes.find((candidate) => candidate.id === first)?.id ?? 'jobs';
-  return { route, param: second ? decodeURIComponent(second) : null };
+  const param = rest.filter((segment) => segment !== '').map(decodeURIComponent).join('/');
+  return { route, param: param === '' ? null : param };
 }
 
 class Router {
@@ -23,7 +25,7 @@ class Router {
   }
 
   go(route: RouteId, param?: string): void {
-    window.location.hash = param ? `/${route}/${encodeURIComponent(param)}` : `/${route}`;
+    window.location.hash = param ? `/${route}/${param.split('/').map(encodeURIComponent).join('/')}` : `/${route}`;
   }
 }
 

@@ -1,0 +1,19 @@
+// The job states of cloudgene-api.md 4.2, and the groups other clients get wrong (8 and 9).
+export const JobState = {
+  dead: -1,
+  waiting: 1,
+  running: 2,
+  exporting: 3,
+  success: 4,
+  failed: 5,
+  canceled: 6,
+  retired: 7,
+  successNotified: 8,
+  failedNotified: 9,
+  deleted: 10,
+} as const;
+
+export const isLive = (state: number) => state === 1 || state === 2 || state === 3;
+export const isSuccess = (state: number) => state === 4 || state === 8;
+/** 9 is "failed or canceled, retirement date set". */
+export const isFailure = (state: number) => state === 5 || state === 9;

@@ -1,0 +1,139 @@
+// Turns the server's job JSON into what the screens show: progress from "(done/total)" step
+// messages, the validation summary's facts, the QC statistics, files with credits.
+import type { JobDetail, JobSummary } from '../../ipc/contract';
+import type { Job } from '../cloudgene/schemas';
+
+export interface ServerRef {
+  id: string;
+  label: string;
+  url: string;
+}
+
+const PROGRESS = /<b>\s*([^<]*?)\s*\((\d+)\s*\/\s*(\d+)\)\s*<\/b>/i;
+
+/** Plain text of a server message (for facts, errors and notifications, never for display as HTML). */
+export function messageText(html: string): string {
+  return html
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<\/(p|div|li|tr)>/gi, '\n')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/[ \t]+\n/g, '\n')
+    .trim();
+}
+
+/** The running step's "(done/total)", else the last one reported. */
+export function progressOf(job: Job): JobSummary['progress'] {
+  let last: JobSummary['progress'] = null;
+  let running: JobSummary['progress'] = null;
+  for (const step of job.steps) {
+    for (const message of step.logMessages) {
+      const match = PROGRESS.exec(message.message);
+      if (!match) continue;
+      const progress = { label: match[1]!, done: Number(match[2]), total: Number(match[3]) };
+      last = progress;
+      if (message.type === 3) running = progress;
+    }
+  }
+  return running ?? last;
+}
+
+export function toSummary(job: Job, server: ServerRef, now: number): JobSummary {
+  return {
+    serverId: server.id,
+    serverLabel: server.label,
+    id: job.id,
+    name: job.name || job.id,
+    application: job.application,
+    state: job.state,
+    jobsAhead: job.state === 1 && job.positionInQueue >= 0 ? job.positionInQueue : null,
+    submittedOn: job.submittedOn,
+    startTime: job.startTime,
+    endTime: job.endTime,
+    deletedOn: job.deletedOn > 0 ? job.deletedOn : null,
+    clockOffsetMs: job.currentTime ? job.currentTime - now : 0,
+    progress: job.state >= 1 && job.state <= 3 ? progressOf(job) : null,
+  };
+}
+
+/** "Key: value" lines of a message, e.g. the validation summary ("Samples: 51", "Build: hg19"). */
+function keyValueLines(text: string): Array<{ label: string; value: string }> {
+  const facts: Array<{ label: string; value: string }> = [];
+  for (const line of text.split('\n')) {
+    const match = /^\s*([A-Za-z][\w ./,%<>()-]*?)\s*:\s*(.+?)\s*$/.exec(line);
+    if (match) facts.push({ label: match[1]!, value: match[2]! });
+  }
+  return facts;
+}
+
+const SUMMARY_HEADER = /valid VCF file\(s\) found/i;
+
+export function factsOf(job: Job): JobDetail['facts'] {
+  for (const step of job.steps) {
+    for (const message of step.logMessages) {
+      const text = messageText(message.message);
+      if (message.type === 0 && SUMMARY_HEADER.test(text)) {
+        const [first] = text.split('\n');
+        return [{ label: 'Files', value: first!.replace(/\s*found\.?$/i, '') }, ...keyValueLines(text)];
+      }
+    }
+  }
+  return [];
+}
+
+export function qcStatisticsOf(job: Job): JobDetail['qcStatistics'] {
+  for (const step of job.steps) {
+    for (const message of step.logMessages) {
+      const text = messageText(message.message);
+      if (/^\s*Statistics:/m.test(text)) return keyValueLines(text).filter((fact) => fact.value !== '');
+    }
+  }
+  return [];
+}
+
+export function firstErrorOf(job: Job): string | null {
+  for (const step of job.steps) {
+    for (const message of step.logMessages) {
+      if (message.type === 1) return messageText(message.message);
+    }
+  }
+  return null;
+}
+
+export function filesOf(job: Job): JobDetail['files'] {
+  return job.outputParams
+    .filter((output) => output.download)
+    .flatMap((output) => output.files)
+    .map((file) => ({
+      name: file.name,
+      hash: file.hash,
+      sizeLabel: file.size,
+      credits: file.count === null || file.count < 0 ? null : file.count,
+    }));
+}
+
+/** The job's page in Cloudgene's web app. */
+export function jobWebUrl(serverUrl: string, jobId: string): string {
+  return `${serverUrl}/index.html#!jobs/${encodeURIComponent(jobId)}`;
+}
+
+export function toDetail(job: Job, server: ServerRef, now: number, hasPassword: boolean): JobDetail {
+  return {
+    ...toSummary(job, server, now),
+    steps: job.steps.map((step) => ({
+      name: step.name,
+      messages: step.logMessages.filter((message) => message.message.trim() !== '').map((message) => ({ type: message.type, html: message.message })),
+    })),
+    facts: factsOf(job),
+    qcStatistics: qcStatisticsOf(job),
+    files: filesOf(job),
+    firstError: firstErrorOf(job),
+    hasPassword,
+    webUrl: jobWebUrl(server.url, job.id),
+  };
+}

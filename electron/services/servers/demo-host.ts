@@ -1,0 +1,24 @@
+// The built-in demo server: the Cloudgene emulator with example jobs, in this process on a
+// free loopback port, so anyone can try every screen without an account.
+import { startEmulator, type RunningEmulator } from '../../emulator/index';
+import type { Logger } from '../ports';
+import type { DemoHost } from './servers-service';
+
+// Fast enough that a demo job visibly moves through its steps in a couple of minutes.
+const DEMO_CLOCK_SPEED = 2;
+
+export function createDemoHost(log: Logger): DemoHost {
+  let running: RunningEmulator | null = null;
+  return {
+    async start() {
+      running ??= await startEmulator({ seed: 'demo', speed: DEMO_CLOCK_SPEED, flavour: 'michigan' });
+      log.info(`Demo server running at ${running.url}`);
+      return { url: running.url, token: running.token };
+    },
+    async stop() {
+      const current = running;
+      running = null;
+      await current?.close();
+    },
+  };
+}

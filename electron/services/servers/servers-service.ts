@@ -1,0 +1,393 @@
+// The servers the user works with: adding one (verify the token, keep it in the keychain),
+// replacing the token, signing out, removing, and the status each card shows.
+// Every other service reaches a server through use(), so a 401 or a revoked token anywhere
+// marks the server at once.
+import { randomUUID } from 'node:crypto';
+import type { Dispatcher } from 'undici';
+import { AppError, type EventSink, type ServerView } from '../../ipc/contract';
+import { CloudgeneClient } from '../cloudgene/client';
+import { CloudgeneError } from '../cloudgene/errors';
+import type { ServerInfo } from '../cloudgene/schemas';
+import type { Logger, Notifier } from '../ports';
+import { secretAccounts, type SecretStore } from '../secrets/secret-store';
+import type { SettingsStore, StoredServer } from '../settings/settings-store';
+import { defaultLabel, parseServerUrl, presetServers } from './server-url';
+import { deriveStatus, describeStatus, type CheckProblem } from './server-status';
+
+/** The built-in demo server (an emulator in this process). */
+export interface DemoHost {
+  start(): Promise<{ url: string; token: string }>;
+  stop(): Promise<void>;
+}
+
+export interface ServersServiceDeps {
+  settings: SettingsStore;
+  secrets: SecretStore;
+  events: EventSink;
+  notifier: Notifier;
+  log: Logger;
+  userAgent: string;
+  dispatcher: Dispatcher;
+  demo: DemoHost;
+  now?: () => number;
+}
+
+interface Runtime {
+  problem: CheckProblem;
+  detail: string | null;
+  hasToken: boolean;
+  starting: boolean;
+}
+
+export class ServersService {
+  private readonly runtime = new Map<string, Runtime>();
+  private demoSession: { url: string; token: string } | null = null;
+  private demoStarting: Promise<{ url: string; token: string }> | null = null;
+  private readonly now: () => number;
+
+  constructor(private readonly deps: ServersServiceDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  /** Learns which servers have a token; checks them in the background. */
+  async init(): Promise<void> {
+    for (const server of this.stored()) {
+      const hasToken = server.kind === 'demo' ? true : (await this.deps.secrets.get(secretAccounts.token(server.url))) !== null;
+      this.runtime.set(server.id, { problem: null, detail: null, hasToken, starting: server.kind === 'demo' });
+    }
+  }
+
+  /** Checks every server once (at start-up, in the background). */
+  async refreshAll(): Promise<void> {
+    await Promise.all(this.stored().map((server) => this.refresh(server.id).catch(() => undefined)));
+  }
+
+  list(): ServerView[] {
+    return this.stored().map((server) => this.view(server));
+  }
+
+  async add(request: { kind: 'topmed' | 'michigan' | 'custom'; url?: string; label?: string; token: string }): Promise<ServerView> {
+    const url =
+      request.kind === 'custom'
+        ? parseServerUrl(request.url ?? '')
+        : presetServers[request.kind].url;
+    if (this.stored().some((server) => server.url === url)) {
+      throw new AppError('invalid-request', 'This server is already in your list. Use "Replace token" on its card to change the token.');
+    }
+    const token = request.token.trim();
+    const checked = await this.verify(url, token);
+    await this.deps.secrets.set(secretAccounts.token(url), token);
+    const server: StoredServer = {
+      id: randomUUID(),
+      kind: request.kind,
+      label: request.label?.trim() || (request.kind === 'custom' ? checked.info.name || defaultLabel('custom', url) : defaultLabel(request.kind, url)),
+      url,
+      ...this.learned(checked),
+      expiryNotifiedFor: null,
+      liveJobLimit: 3,
+    };
+    this.runtime.set(server.id, { problem: checked.info.maintenance ? 'maintenance' : null, detail: checked.info.maintenanceMessage, hasToken: true, starting: false });
+    await this.deps.settings.update((draft) => {
+      draft.servers.push(server);
+    });
+    await this.notifyExpiryOnce(server.id);
+    this.changed();
+    return this.viewById(server.id);
+  }
+
+  async addDemo(): Promise<ServerView> {
+    const existing = this.stored().find((server) => server.kind === 'demo');
+    const id = existing?.id ?? randomUUID();
+    if (!existing) {
+      this.runtime.set(id, { problem: null, detail: null, hasToken: true, starting: true });
+      await this.deps.settings.update((draft) => {
+        draft.servers.push({
+          id,
+          kind: 'demo',
+          label: 'Demo server',
+          url: 'http://127.0.0.1',
+          serverName: null,
+          user: null,
+          tokenExpiresAt: null,
+          apps: [],
+          lastCheckedAt: null,
+          expiryNotifiedFor: null,
+          liveJobLimit: 3,
+        });
+      });
+      this.changed();
+    }
+    return this.refresh(id);
+  }
+
+  async replaceToken(id: string, rawToken: string): Promise<ServerView> {
+    const server = this.get(id);
+    if (server.kind === 'demo') throw new AppError('invalid-request', 'The demo server signs in by itself.');
+    const token = rawToken.trim();
+    const checked = await this.verify(server.url, token);
+    await this.deps.secrets.set(secretAccounts.token(server.url), token);
+    this.runtime.set(id, { problem: checked.info.maintenance ? 'maintenance' : null, detail: checked.info.maintenanceMessage, hasToken: true, starting: false });
+    await this.deps.settings.update((draft) => {
+      const target = draft.servers.find((candidate) => candidate.id === id);
+      if (target) Object.assign(target, this.learned(checked), { expiryNotifiedFor: null });
+    });
+    await this.notifyExpiryOnce(id);
+    this.changed();
+    return this.viewById(id);
+  }
+
+  async update(id: string, change: { label?: string; liveJobLimit?: number }): Promise<ServerView> {
+    this.get(id);
+    await this.deps.settings.update((draft) => {
+      const target = draft.servers.find((candidate) => candidate.id === id);
+      if (!target) return;
+      if (change.label !== undefined) target.label = change.label.trim() || target.label;
+      if (change.liveJobLimit !== undefined) target.liveJobLimit = change.liveJobLimit;
+    });
+    this.changed();
+    return this.viewById(id);
+  }
+
+  async signOut(id: string): Promise<ServerView> {
+    const server = this.get(id);
+    if (server.kind === 'demo') throw new AppError('invalid-request', 'The demo server cannot be signed out of; remove it instead.');
+    await this.deps.secrets.delete(secretAccounts.token(server.url));
+    this.runtime.set(id, { problem: null, detail: null, hasToken: false, starting: false });
+    this.changed();
+    return this.viewById(id);
+  }
+
+  async remove(id: string): Promise<{ removed: boolean }> {
+    const server = this.stored().find((candidate) => candidate.id === id);
+    if (!server) return { removed: false };
+    if (server.kind === 'demo') {
+      await this.deps.demo.stop();
+      this.demoSession = null;
+    } else {
+      await this.deps.secrets.delete(secretAccounts.token(server.url));
+    }
+    this.runtime.delete(id);
+    await this.deps.settings.update((draft) => {
+      draft.servers = draft.servers.filter((candidate) => candidate.id !== id);
+    });
+    this.changed();
+    return { removed: true };
+  }
+
+  /** Asks the server again: who am I, is the token still good, is it in maintenance. */
+  async refresh(id: string): Promise<ServerView> {
+    const server = this.get(id);
+    const runtime = this.runtimeOf(id);
+    if (server.kind === 'demo') {
+      const session = await this.startDemo(id);
+      await this.deps.settings.update((draft) => {
+        const target = draft.servers.find((candidate) => candidate.id === id);
+        if (target) target.url = session.url;
+      });
+    } else if (!runtime.hasToken) {
+      return this.viewById(id);
+    }
+    try {
+      const current = this.get(id);
+      const token = await this.tokenOf(current);
+      if (!token) return this.viewById(id);
+      const checked = await this.verify(current.url, token);
+      this.runtime.set(id, { ...runtime, problem: checked.info.maintenance ? 'maintenance' : null, detail: checked.info.maintenanceMessage, starting: false });
+      await this.deps.settings.update((draft) => {
+        const target = draft.servers.find((candidate) => candidate.id === id);
+        if (target) Object.assign(target, this.learned(checked));
+      });
+      await this.notifyExpiryOnce(id);
+    } catch (error) {
+      this.runtime.set(id, { ...this.runtimeOf(id), ...problemOf(error), starting: false });
+    }
+    this.changed();
+    return this.viewById(id);
+  }
+
+  /**
+   * Runs a call against one server with its token. A 401 or a revoked token marks the server,
+   * so the card says so at once, whatever screen made the call.
+   */
+  async use<T>(id: string, call: (client: CloudgeneClient) => Promise<T>): Promise<T> {
+    const client = this.client(id);
+    try {
+      return await call(client);
+    } catch (error) {
+      if (error instanceof CloudgeneError && (error.code === 'unauthorized' || error.code === 'token-revoked')) {
+        this.runtime.set(id, { ...this.runtimeOf(id), ...problemOf(error) });
+        this.changed();
+      }
+      throw error;
+    }
+  }
+
+  /** A client whose token is read from the keychain at each call (never cached in a field). */
+  client(id: string): CloudgeneClient {
+    const server = this.get(id);
+    return new CloudgeneClient({
+      baseUrl: server.kind === 'demo' && this.demoSession ? this.demoSession.url : server.url,
+      token: () => this.tokenOf(this.get(id)),
+      userAgent: this.deps.userAgent,
+      dispatcher: this.deps.dispatcher,
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.deps.demo.stop();
+  }
+
+  // ---- internals -----------------------------------------------------------------------------
+
+  private async verify(url: string, token: string): Promise<{ info: ServerInfo; expiresAt: number | null }> {
+    const client = new CloudgeneClient({ baseUrl: url, token, userAgent: this.deps.userAgent, dispatcher: this.deps.dispatcher });
+    let info: ServerInfo;
+    try {
+      info = await client.server();
+    } catch (error) {
+      throw toAddError(url, error);
+    }
+    // A bad or expired token on /api/v2/server is simply anonymous (cloudgene-api.md 2.3).
+    const verdict = await client.verifyToken(token).catch((error: unknown) => {
+      throw toAddError(url, error);
+    });
+    if (!info.loggedIn || !info.user) {
+      const said = verdict.message ? ` The server said: "${verdict.message}"` : '';
+      throw new AppError(
+        'unauthorized',
+        `The server did not accept this token. It may be mistyped, expired, or replaced by a newer token; create a new API token on your profile page.${said}`,
+      );
+    }
+    const expiresAt = verdict.valid && verdict.expiresAt ? Date.parse(verdict.expiresAt) : null;
+    return { info, expiresAt: Number.isFinite(expiresAt) ? expiresAt : null };
+  }
+
+  private learned(checked: { info: ServerInfo; expiresAt: number | null }): Pick<StoredServer, 'serverName' | 'user' | 'tokenExpiresAt' | 'apps' | 'lastCheckedAt'> {
+    const { info } = checked;
+    return {
+      serverName: info.name || null,
+      user: info.user ? { username: info.user.username, fullName: info.user.fullName, mail: info.user.mail } : null,
+      tokenExpiresAt: checked.expiresAt,
+      apps: info.apps.map((app) => ({ id: app.id, name: app.name, version: app.version })),
+      lastCheckedAt: this.now(),
+    };
+  }
+
+  private async startDemo(id: string): Promise<{ url: string; token: string }> {
+    if (this.demoSession) return this.demoSession;
+    this.runtime.set(id, { ...this.runtimeOf(id), starting: true });
+    this.demoStarting ??= this.deps.demo.start();
+    try {
+      this.demoSession = await this.demoStarting;
+      return this.demoSession;
+    } finally {
+      this.demoStarting = null;
+    }
+  }
+
+  private async tokenOf(server: StoredServer): Promise<string | null> {
+    if (server.kind === 'demo') return this.demoSession?.token ?? null;
+    return this.deps.secrets.get(secretAccounts.token(server.url));
+  }
+
+  private async notifyExpiryOnce(id: string): Promise<void> {
+    const view = this.viewById(id);
+    const server = this.get(id);
+    if (view.status !== 'expiring' || server.tokenExpiresAt === null || server.expiryNotifiedFor === server.tokenExpiresAt) return;
+    this.deps.notifier.notify({
+      kind: 'token-expiring',
+      title: `Your token for ${server.label} expires soon`,
+      body: `It expires on ${new Date(server.tokenExpiresAt).toUTCString()}. Create a new API token on the server's profile page and paste it in Servers.`,
+      route: 'servers',
+      param: id,
+    });
+    await this.deps.settings.update((draft) => {
+      const target = draft.servers.find((candidate) => candidate.id === id);
+      if (target) target.expiryNotifiedFor = server.tokenExpiresAt;
+    });
+  }
+
+  private stored(): StoredServer[] {
+    return this.deps.settings.get().servers;
+  }
+
+  private get(id: string): StoredServer {
+    const server = this.stored().find((candidate) => candidate.id === id);
+    if (!server) throw new AppError('not-found', 'That server is no longer in your list.');
+    return server;
+  }
+
+  private runtimeOf(id: string): Runtime {
+    return this.runtime.get(id) ?? { problem: null, detail: null, hasToken: false, starting: false };
+  }
+
+  private viewById(id: string): ServerView {
+    return this.view(this.get(id));
+  }
+
+  private view(server: StoredServer): ServerView {
+    const runtime = this.runtimeOf(server.id);
+    const status = runtime.starting
+      ? 'starting'
+      : deriveStatus({ hasToken: runtime.hasToken, problem: runtime.problem, tokenExpiresAt: server.tokenExpiresAt, now: this.now() });
+    const url = server.kind === 'demo' ? (this.demoSession?.url ?? server.url) : server.url;
+    return {
+      id: server.id,
+      kind: server.kind,
+      label: server.label,
+      url,
+      serverName: server.serverName,
+      user: server.user,
+      tokenExpiresAt: runtime.hasToken ? server.tokenExpiresAt : null,
+      status,
+      statusMessage: describeStatus(status, server.tokenExpiresAt, runtime.detail),
+      apps: server.apps,
+      lastCheckedAt: server.lastCheckedAt,
+      tokenStorage: server.kind === 'demo' ? 'memory' : runtime.hasToken ? this.deps.secrets.kind : 'none',
+      liveJobLimit: server.liveJobLimit,
+    };
+  }
+
+  private changed(): void {
+    this.deps.events.emit('servers:changed', this.list());
+  }
+}
+
+function problemOf(error: unknown): { problem: CheckProblem; detail: string | null } {
+  if (error instanceof AppError) {
+    if (error.code === 'unauthorized') return { problem: 'expired', detail: null };
+    if (error.code === 'token-revoked') return { problem: 'revoked', detail: null };
+    return { problem: 'unreachable', detail: error.message };
+  }
+  if (error instanceof CloudgeneError) {
+    if (error.code === 'unauthorized') return { problem: 'expired', detail: null };
+    if (error.code === 'token-revoked') return { problem: 'revoked', detail: null };
+    if (error.code === 'maintenance') return { problem: 'maintenance', detail: error.serverMessage ?? null };
+    return { problem: 'unreachable', detail: error.message };
+  }
+  return { problem: 'unreachable', detail: error instanceof Error ? error.message : String(error) };
+}
+
+/** One clear message for each way adding a server can fail. */
+function toAddError(url: string, error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (!(error instanceof CloudgeneError)) return new AppError('internal', `Checking ${url} failed.`);
+  switch (error.code) {
+    case 'token-revoked':
+      return new AppError('token-revoked', 'This token was revoked or replaced by a newer one. Create a new API token on your profile page and paste that one.');
+    case 'unauthorized':
+      return new AppError('unauthorized', 'The server did not accept this token. It may be mistyped or expired; create a new API token on your profile page.');
+    case 'network':
+    case 'timeout':
+      return new AppError(error.code, `${url} could not be reached. Check the address and your network connection. (${error.message})`);
+    case 'invalid-response':
+    case 'not-found':
+    case 'bad-request':
+    case 'forbidden':
+      return new AppError('not-cloudgene', `${url} answers, but not like a Cloudgene 3 imputation server. Check the address (it is the address of the server's web page).`);
+    case 'maintenance':
+      return new AppError('maintenance', error.message);
+    default:
+      return new AppError('server-error', `${url} had a problem answering: ${error.message}`);
+  }
+}

@@ -1,0 +1,30 @@
+// Worker thread entry: runs scanRange() for tasks posted by the pool. Cancel is a shared flag the
+// coordinator sets (checked between read batches); progress is posted per batch.
+import { parentPort } from 'node:worker_threads';
+import { scanRange, ScanCancelled, type RangeTask } from './range-scan';
+
+export interface WorkerTaskMessage { type: 'task'; id: number; task: RangeTask; cancel: SharedArrayBuffer }
+export type WorkerReply =
+  | { type: 'progress'; id: number; bytes: number }
+  | { type: 'done'; id: number; result: import('./range-scan').RangeResult }
+  | { type: 'cancelled'; id: number }
+  | { type: 'error'; id: number; message: string };
+
+const port = parentPort;
+if (port) {
+  port.on('message', (msg: WorkerTaskMessage) => {
+    if (msg?.type !== 'task') return;
+    const flag = new Int32Array(msg.cancel);
+    try {
+      const result = scanRange(
+        msg.task,
+        (bytes) => port.postMessage({ type: 'progress', id: msg.id, bytes } satisfies WorkerReply),
+        () => Atomics.load(flag, 0) !== 0,
+      );
+      port.postMessage({ type: 'done', id: msg.id, result } satisfies WorkerReply);
+    } catch (err) {
+      if (err instanceof ScanCancelled) port.postMessage({ type: 'cancelled', id: msg.id } satisfies WorkerReply);
+      else port.postMessage({ type: 'error', id: msg.id, message: (err as Error)?.message ?? String(err) } satisfies WorkerReply);
+    }
+  });
+}

@@ -1,0 +1,4 @@
+import { MemorySecretStore } from '../../electron/services/secrets/secret-store';
+import { secretStoreContract } from '../support/secret-store-contract';
+
+secretStoreContract('memory', async () => new MemorySecretStore());
