@@ -4,11 +4,13 @@ export type Fault =
   | { kind: 'drop-download'; afterBytes: number; path?: string; times?: number }
   | { kind: 'delay'; ms: number; path?: string; times?: number }
   | { kind: 'http-error'; status: 500 | 502; html?: boolean; path?: string; times?: number }
-  | { kind: 'malformed-json'; path?: string; times?: number };
+  | { kind: 'malformed-json'; path?: string; times?: number }
+  /** Closes the connection without any answer (a proxy or network failure). */
+  | { kind: 'drop-connection'; path?: string; times?: number };
 
 type FaultKind = Fault['kind'];
 
-const KINDS: FaultKind[] = ['drop-upload', 'drop-download', 'delay', 'http-error', 'malformed-json'];
+const KINDS: FaultKind[] = ['drop-upload', 'drop-download', 'delay', 'http-error', 'malformed-json', 'drop-connection'];
 
 export function parseFault(input: unknown): Fault {
   const f = input as Record<string, unknown> | null;
@@ -30,6 +32,7 @@ export function parseFault(input: unknown): Fault {
       const status = f.status === 502 ? 502 : 500;
       return { kind: 'http-error', status, html: f.html !== false, ...common };
     }
+    case 'drop-connection': return { kind: 'drop-connection', ...common };
     default: return { kind: 'malformed-json', ...common };
   }
 }

@@ -103,6 +103,10 @@ export function createEmulatorServer(state: EmulatorState, control: EmulatorCont
     const { faults } = state;
     const delay = faults.take('delay', ctx.path);
     if (delay) await new Promise((r) => setTimeout(r, delay.ms));
+    if (faults.take('drop-connection', ctx.path)) {
+      ctx.req.socket.destroy();
+      return true;
+    }
     const httpError = faults.take('http-error', ctx.path);
     if (httpError) {
       ctx.req.resume();

@@ -256,6 +256,50 @@ export const startUploadRequest = z
   })
   .strict();
 
+// ---- pre-flight VCF checks (the server's input validation, run locally) ------------------------
+
+export const finding = z.object({
+  rule: z.string(),
+  severity: z.enum(['error', 'warning']),
+  /** The server's exact text ('' where the server says nothing). */
+  serverMessage: z.string(),
+  explanation: z.string(),
+  fix: z.string(),
+});
+export type Finding = z.infer<typeof finding>;
+
+export const preflightFile = z.object({
+  fileId: z.string(),
+  name: z.string(),
+  samples: z.number(),
+  chromosomes: z.array(z.string()),
+  variants: z.number(),
+  chunks: z.number(),
+  phased: z.boolean(),
+  firstPosition: z.number().nullable(),
+  lastPosition: z.number().nullable(),
+  suggestedBuild: z.enum(['hg19', 'hg38']).nullable(),
+  findings: z.array(finding),
+});
+
+export const preflightReport = z.object({
+  ok: z.boolean(),
+  files: z.array(preflightFile),
+  /** Findings about the set of files (sample counts, one file per chromosome, density, options). */
+  crossFile: z.array(finding),
+});
+export type PreflightReport = z.infer<typeof preflightReport>;
+
+export const preflightRequest = z
+  .object({
+    /** The caller's id for this check: progress events carry it, and cancel names it. */
+    checkId: z.string().min(1).max(100),
+    serverId: z.string(),
+    fileIds: z.array(z.string()).min(1).max(100),
+    values: z.record(z.string(), z.string().max(1000)),
+  })
+  .strict();
+
 export const jobRef = z.object({ serverId: z.string(), jobId: z.string().min(1).max(200) }).strict();
 
 // ---- the table ------------------------------------------------------------------------------
@@ -311,6 +355,9 @@ export const invokeChannels = {
   /** Queues an upload (one at a time per server); progress arrives as uploads:changed events. */
   'uploads:start': { request: startUploadRequest, response: uploadView },
   'uploads:list': { request: empty, response: z.array(uploadView) },
+  /** Runs the server's input-validation rules on the chosen files here, before any upload. */
+  'preflight:check': { request: preflightRequest, response: preflightReport },
+  'preflight:cancel': { request: z.object({ checkId: z.string() }).strict(), response: z.object({ canceled: z.boolean() }) },
   'uploads:cancel': { request: z.object({ id: z.string() }).strict(), response: uploadView },
   /** Copies a job's results password from the keychain to the clipboard (it never comes to this window). */
   'jobs:copyPassword': { request: jobRef, response: z.object({ copied: z.boolean() }) },
@@ -356,6 +403,8 @@ export const eventChannels = {
   'jobs:changed': jobSummary,
   /** The list of one server was read again (new or removed jobs). */
   'jobs:listChanged': z.object({ serverId: z.string() }),
+  /** Bytes read by a pre-flight check (a few times a second). */
+  'preflight:progress': z.object({ checkId: z.string(), bytesRead: z.number(), totalBytes: z.number() }),
   /** An upload moved (at most 10 times a second while sending). */
   'uploads:changed': uploadView,
   'app:notice': notice,

@@ -12,6 +12,7 @@ import { JobAlerts } from './jobs/job-alerts';
 import { JobWatcher } from './jobs/job-watcher';
 import { JobsService } from './jobs/jobs-service';
 import { checkSubmit, formFieldsOf } from './newjob/app-form';
+import { PreflightService } from './newjob/preflight-service';
 import { createDemoHost } from './servers/demo-host';
 import { secretAccounts } from './secrets/secret-store';
 import { UploadQueue } from './uploads/upload-queue';
@@ -87,6 +88,7 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
   const liveJobLimit = (serverId: string) => settings.get().servers.find((server) => server.id === serverId)?.liveJobLimit ?? 3;
   const uploads = new UploadQueue({ servers, jobs, secrets: ports.secrets, events: ports.events, log: ports.log, keepAwake: ports.keepAwake, liveJobLimit });
   const formCache = new Map<string, FormField[]>();
+  const preflight = new PreflightService({ servers, files, events: ports.events, formOf: (serverId) => formCache.get(serverId) });
 
   /** The imputation app a server offers: ids in /api/v2/server carry the version (3.1). */
   const imputationApp = (serverId: string) => {
@@ -172,6 +174,8 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
       });
     },
     'uploads:list': () => uploads.list(),
+    'preflight:check': (request) => preflight.check(request),
+    'preflight:cancel': ({ checkId }) => preflight.cancel(checkId),
     'uploads:cancel': ({ id }) => uploads.cancel(id),
     'jobs:copyPassword': async ({ serverId, jobId }) => {
       const server = servers.list().find((candidate) => candidate.id === serverId);

@@ -83,6 +83,8 @@ function samples(): { [C in InvokeChannel]: RequestOf<C> } {
     'newJob:form': { serverId },
     'uploads:start': { serverId, appId: 'imputationserver2', fileIds: ['unknown-file'], values: {}, checked: {}, jobName: 'x', password: { mode: 'generate' } },
     'uploads:list': {},
+    'preflight:check': { checkId: 'c1', serverId, fileIds: ['unknown-file'], values: {} },
+    'preflight:cancel': { checkId: 'c1' },
     'uploads:cancel': { id: 'no-such-upload' },
     'jobs:copyPassword': { serverId, jobId: 'job-20990101-000000-000' },
     'settings:get': {},
@@ -159,7 +161,7 @@ describe('window.api', () => {
 
   it('exposes exactly the approved keys', () => {
     const api = createApi(transportOver(ipc));
-    expect(Object.keys(api).sort()).toEqual(['app', 'files', 'jobs', 'newJob', 'on', 'registerDroppedFiles', 'servers', 'settings', 'shell', 'uploads']);
+    expect(Object.keys(api).sort()).toEqual(['app', 'files', 'jobs', 'newJob', 'on', 'preflight', 'registerDroppedFiles', 'servers', 'settings', 'shell', 'uploads']);
     expect(Object.keys(api.jobs).sort()).toEqual(['cancel', 'copyPassword', 'delete', 'get', 'list', 'restart']);
     expect(Object.keys(api.uploads).sort()).toEqual(['cancel', 'list', 'start']);
     expect(Object.keys(api.servers).sort()).toEqual(['add', 'addDemo', 'list', 'refresh', 'remove', 'replaceToken', 'signOut', 'update']);

@@ -27,6 +27,12 @@ describe('fault injection (tests only)', () => {
     expect((await call(emu, 'GET', '/api/v2/server/counters')).status).toBe(500);
   });
 
+  it('drop-connection closes the connection without an answer, then the next request works', async () => {
+    emu.control.setFault({ kind: 'drop-connection', path: '/api/v2/jobs', times: 1 });
+    await expect(call(emu, 'GET', '/api/v2/jobs', { token: emu.token })).rejects.toThrow();
+    expect((await call(emu, 'GET', '/api/v2/jobs', { token: emu.token })).status).toBe(200);
+  });
+
   it('malformed-json answers 200 with a body that does not parse', async () => {
     emu.control.setFault({ kind: 'malformed-json', path: '/api/v2/jobs', times: 1 });
     const r = await call(emu, 'GET', '/api/v2/jobs', { token: emu.token });

@@ -110,10 +110,11 @@ describe('watching a job', () => {
 describe('watching through trouble', () => {
   beforeEach(() => start({ speed: 20 }));
 
-  it('backs off while the server fails, then catches up', async () => {
+  it('backs off while the server drops connections, then catches up', async () => {
     const jobId = await submitTestJob(services.servers.client(serverId));
     await services.jobs.track(serverId, jobId);
-    emulator.control.setFault({ kind: 'http-error', status: 502, html: true, path: '/api/v2/jobs', times: 4 });
+    emulator.control.setFault({ kind: 'drop-connection', path: '/api/v2/jobs', times: 2 });
+    emulator.control.setFault({ kind: 'http-error', status: 502, html: true, path: '/api/v2/jobs', times: 2 });
     await until(() => services.watcher.backoffOf(serverId), (delay) => delay >= 160);
     expect(services.logLines.some((line) => /next try in/.test(line))).toBe(true);
     await until(() => services.watcher.backoffOf(serverId), (delay) => delay === 40, 10_000);

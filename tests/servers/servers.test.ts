@@ -48,7 +48,7 @@ function account(emulator: RunningEmulator): { username: string; token: string }
   return emulator.control.addUser({ username: `user${accounts}`, fullName: `Test User ${accounts}`, mail: `user${accounts}@example.org` });
 }
 
-const add = (url: string, token: string, label?: string) =>
+const add = async (url: string, token: string, label?: string) =>
   services.handlers['servers:add']({ kind: 'custom', url, token, label });
 
 async function expectAppError(promise: Promise<unknown>, code: string): Promise<AppError> {
@@ -110,7 +110,7 @@ describe('adding a server', () => {
   it('says the token is invalid (401) and stores nothing', async () => {
     const error = await expectAppError(add(michigan.url, 'eyJhbGciOiJIUzI1NiJ9.garbage.garbage'), 'unauthorized');
     expect(error.message).toMatch(/did not accept this token/);
-    expect(services.handlers['servers:list']({})).toEqual([]);
+    expect((await services.handlers['servers:list']({}))).toEqual([]);
     expect(await services.secrets.get(secretAccounts.token(michigan.url))).toBeNull();
   });
 
@@ -161,7 +161,7 @@ describe('a server in use', () => {
       const view = await add(own.url, own.token);
       own.control.expireTokens();
       await expect(services.servers.use(view.id, (client) => client.jobs())).rejects.toMatchObject({ code: 'unauthorized' });
-      const marked = services.handlers['servers:list']({}).find((server) => server.id === view.id);
+      const marked = (await services.handlers['servers:list']({})).find((server) => server.id === view.id);
       expect(marked).toMatchObject({ status: 'expired' });
       expect(marked?.statusMessage).toMatch(/invalid or has expired/);
 
@@ -188,7 +188,7 @@ describe('a server in use', () => {
     expect(signedOut).toMatchObject({ status: 'signed-out', tokenStorage: 'none', tokenExpiresAt: null });
     expect(await services.secrets.get(secretAccounts.token(michigan.url))).toBeNull();
     expect(await services.handlers['servers:remove']({ id: view.id })).toEqual({ removed: true });
-    expect(services.handlers['servers:list']({})).toEqual([]);
+    expect((await services.handlers['servers:list']({}))).toEqual([]);
   });
 
   it('starts the demo server and signs in by itself', async () => {
@@ -198,13 +198,13 @@ describe('a server in use', () => {
     expect(jobs.length).toBeGreaterThan(5);
     // a second click does not add a second demo server
     await services.handlers['servers:addDemo']({});
-    expect(services.handlers['servers:list']({}).filter((server) => server.kind === 'demo')).toHaveLength(1);
+    expect((await services.handlers['servers:list']({})).filter((server) => server.kind === 'demo')).toHaveLength(1);
   });
 
   it('remembers servers across a restart of the services, without their tokens in any file', async () => {
     const view = await add(michigan.url, account(michigan).token);
     const again = await createTestServices({ userDataDir: services.userDataDir, secrets: services.secrets });
-    expect(again.handlers['servers:list']({})).toMatchObject([{ id: view.id, status: 'ok' }]);
+    expect((await again.handlers['servers:list']({}))).toMatchObject([{ id: view.id, status: 'ok' }]);
     await again.servers.close();
   });
 });

@@ -45,7 +45,7 @@ export async function createTestServices(overrides: Partial<Ports> = {}, options
       return true;
     },
     ...overrides,
-  }, { checkServersOnStart: false, ...options });
+  }, { checkServersOnStart: false, watchJobs: false, ...options });
   return {
     ...services,
     userDataDir,

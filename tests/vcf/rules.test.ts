@@ -67,6 +67,13 @@ describe('input validation rules (exact server messages)', () => {
       '1 valid VCF file(s) found.\nSamples: 25\nChromosomes: 20\nSNPs: 300\nChunks: 1\nDatatype: phased\nBuild: hg19\nReference Panel: hapmap-2 (hg19)\nPopulation: eur\nPhasing: no_phasing\nMode: imputation\nRsq filter: 0.3' }] });
   });
 
+  it('TOPMed success summary has the shape of the documented example', async () => {
+    const outcome = await firstMessage({ samples: 51, variants: 100, step: 400_000, startPosition: 1 },
+      { ...hg19, refpanelId: 'topmed-r3', refpanelBuild: 'hg38', population: 'all', r2Filter: '0' }, topmed);
+    expect(outcome).toEqual({ ok: true, messages: [{ type: 0, text:
+      '1 valid VCF file(s) found.\nSamples: 51\nChromosomes: 20\nSNPs: 100\nChunks: 4\nDatatype: unphased\nBuild: hg19\nReference Panel: topmed-r3 (hg38)\nPopulation: all\nPhasing: eagle\nMode: imputation' }] });
+  });
+
   it('Michigan maximum samples', async () => {
     const outcome = await firstMessage({ samples: 50_001, variants: 3 });
     expect(outcome.messages[0].text).toBe('The maximum number of samples is 50000. Please contact Admin (<a href="admin@localhost">admin@localhost</a>) to discuss this large imputation.');

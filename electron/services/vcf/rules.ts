@@ -153,8 +153,9 @@ export function evaluateValidation(files: VcfFileSummary[], options: SubmitOptio
     `Mode: ${options.mode}`,
   ];
   const r2 = options.r2Filter ?? '';
-  // genepi prints the line only for a non-zero filter; the statgen fork whenever it is set (§6.4)
-  if (r2 !== '' && (flavour === 'topmed' || r2 !== '0')) summary.push(`Rsq filter: ${r2}`);
+  // Only for a non-zero filter: the statgen fork prints it whenever set (§6.4), but the verified
+  // TOPMed output of Oct 2025 (§6.2) has no such line, so both flavours follow genepi here.
+  if (r2 !== '' && r2 !== '0') summary.push(`Rsq filter: ${r2}`);
   return { failures, summary };
 }
 
