@@ -2,11 +2,12 @@
 // coordinator sets (checked between read batches); progress is posted per batch.
 import { parentPort } from 'node:worker_threads';
 import { scanRange, ScanCancelled, type RangeTask } from './range-scan';
+import type { RangeResult } from './range-scan';
 
 export interface WorkerTaskMessage { type: 'task'; id: number; task: RangeTask; cancel: SharedArrayBuffer }
 export type WorkerReply =
   | { type: 'progress'; id: number; bytes: number }
-  | { type: 'done'; id: number; result: import('./range-scan').RangeResult }
+  | { type: 'done'; id: number; result: RangeResult }
   | { type: 'cancelled'; id: number }
   | { type: 'error'; id: number; message: string };
 

@@ -12,6 +12,7 @@ import { DEFAULT_CHUNK_SIZES } from './limits';
 import { escapeHtml } from './html';
 import * as M from './messages';
 import type { ChunkStat, DetectedFormat, ScanOptions, VcfFileSummary } from './types';
+import type { FileHandle } from 'node:fs/promises';
 
 const INLINE_LIMIT = 8 << 20;
 const MIN_RANGE = 1 << 20;
@@ -34,7 +35,7 @@ interface HeaderInfo {
   bcf: boolean;
 }
 
-async function readHeader(fh: import('node:fs/promises').FileHandle, size: number, signal?: AbortSignal): Promise<HeaderInfo> {
+async function readHeader(fh: FileHandle, size: number, signal?: AbortSignal): Promise<HeaderInfo> {
   const info: HeaderInfo = { lines: [], recordsBlock: size, recordsSkip: 0, bytesRead: 0, uncompressed: 0, error: null, bcf: false };
   const decoder = new TextDecoder('utf-8');
   let partial: Buffer[] = [];
@@ -206,7 +207,7 @@ export async function scanVcfFile(path: string, options: ScanOptions = {}): Prom
     return summary;
   };
 
-  let fh: import('node:fs/promises').FileHandle;
+  let fh: FileHandle;
   try { fh = await open(path, 'r'); } catch (err) {
     return { ...summary, format: 'missing', fatalStage: 'index', fatalRule: 'unreadable', fatal: `Could not read ${name}: ${(err as NodeJS.ErrnoException).code ?? ''}` };
   }

@@ -21,6 +21,8 @@ export function relativeTime(target: number, from: number): string {
   return diff >= 0 ? `in ${amount}` : `${amount} ago`;
 }
 
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
 export function formatDate(epochMs: number): string {
-  return new Date(epochMs).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return dateFormat.format(epochMs);
 }
