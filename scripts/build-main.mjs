@@ -24,6 +24,10 @@ await Promise.all([
   build({ ...common, entryPoints: { main: 'electron/main/main.ts' }, outdir: 'dist/main', outExtension: { '.js': '.cjs' } }),
   build({ ...common, entryPoints: { index: 'electron/preload/index.ts' }, outdir: 'dist/preload', outExtension: { '.js': '.cjs' } }),
   build({ ...common, entryPoints: { web: 'electron/web/main.ts' }, outdir: 'dist/web', outExtension: { '.js': '.cjs' } }),
+  // The VCF scanner's worker thread, next to each bundle that scans (see vcf/worker-path.ts).
+  ...['dist/main', 'dist/web'].map((outdir) =>
+    build({ ...common, entryPoints: { 'vcf-scan-worker': 'electron/services/vcf/scan-worker.ts' }, outdir, outExtension: { '.js': '.cjs' } }),
+  ),
 ]);
 
 // The tray icon travels with the bundle (build/ is not packaged).
