@@ -26,6 +26,8 @@ export const ipcErrorCodes = [
   'canceled',
   'file-refused',
   'file-changed',
+  'wrong-password',
+  'disk-full',
   'keychain-unavailable',
 ] as const;
 export type IpcErrorCode = (typeof ipcErrorCodes)[number];
@@ -88,6 +90,10 @@ export const serverView = z.object({
   tokenStorage: z.enum(['keychain', 'memory', 'none']),
   /** Waiting + running jobs the server allows per user (a setting: the API does not say). */
   liveJobLimit: z.number().int(),
+  /** Where results of this server's jobs are saved (one folder per job below it). */
+  downloadDir: z.string(),
+  /** Download every file of a job as soon as it succeeds. */
+  autoDownload: z.boolean(),
 });
 export type ServerView = z.infer<typeof serverView>;
 
@@ -300,6 +306,57 @@ export const preflightRequest = z
   })
   .strict();
 
+// ---- downloads -------------------------------------------------------------------------------
+
+export const downloadItem = z.object({
+  id: z.string(),
+  serverId: z.string(),
+  jobId: z.string(),
+  name: z.string(),
+  sizeLabel: z.string().nullable(),
+  destDir: z.string(),
+  /** Where the file is (or will be) on disk; null when the server's name was refused. */
+  path: z.string().nullable(),
+  state: z.enum(['queued', 'running', 'paused', 'needs-confirmation', 'verifying', 'completed', 'failed', 'canceled']),
+  creditsLeft: z.number(),
+  creditsSpent: z.number(),
+  receivedBytes: z.number(),
+  resumedFromBytes: z.number(),
+  totalBytes: z.number().nullable(),
+  estimatedBytes: z.number().nullable(),
+  md5Of: z.string().nullable(),
+  checksum: z.enum(['none', 'pending', 'ok', 'mismatch']),
+  alreadyComplete: z.boolean(),
+  error: z.object({ code: z.string(), message: z.string(), serverMessage: z.string().optional(), detail: z.string().optional(), status: z.number().optional() }).nullable(),
+  retries: z.array(z.object({ at: z.number(), reason: z.string(), creditLost: z.boolean() })),
+  notBefore: z.number(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  finishedAt: z.number().nullable(),
+  /** Continuing needs no new credit (the pre-signed link is still valid). */
+  resumeIsFree: z.boolean(),
+  resumableUntil: z.number().nullable(),
+});
+export type DownloadItem = z.infer<typeof downloadItem>;
+
+export const downloadProgress = z.object({
+  id: z.string(),
+  receivedBytes: z.number(),
+  totalBytes: z.number().nullable(),
+  estimatedBytes: z.number().nullable(),
+  bytesPerSecond: z.number(),
+  etaSeconds: z.number().nullable(),
+});
+
+export const downloadTotals = z.object({
+  receivedBytes: z.number(),
+  totalBytes: z.number(),
+  bytesPerSecond: z.number(),
+  etaSeconds: z.number().nullable(),
+  running: z.number(),
+  queued: z.number(),
+});
+
 export const jobRef = z.object({ serverId: z.string(), jobId: z.string().min(1).max(200) }).strict();
 
 // ---- the table ------------------------------------------------------------------------------
@@ -331,7 +388,15 @@ export const invokeChannels = {
   'servers:signOut': { request: z.object({ id: z.string() }).strict(), response: serverView },
   'servers:remove': { request: z.object({ id: z.string() }).strict(), response: z.object({ removed: z.boolean() }) },
   'servers:update': {
-    request: z.object({ id: z.string(), label: z.string().min(1).max(120).optional(), liveJobLimit: z.number().int().min(1).max(100).optional() }).strict(),
+    request: z
+      .object({
+        id: z.string(),
+        label: z.string().min(1).max(120).optional(),
+        liveJobLimit: z.number().int().min(1).max(100).optional(),
+        downloadDir: z.string().min(1).max(4096).optional(),
+        autoDownload: z.boolean().optional(),
+      })
+      .strict(),
     response: serverView,
   },
   /** Checks the server and the token again. */
@@ -361,6 +426,23 @@ export const invokeChannels = {
   'uploads:cancel': { request: z.object({ id: z.string() }).strict(), response: uploadView },
   /** Copies a job's results password from the keychain to the clipboard (it never comes to this window). */
   'jobs:copyPassword': { request: jobRef, response: z.object({ copied: z.boolean() }) },
+  /** Downloads all files of a job, or the named ones, into the server's folder for results. */
+  'downloads:start': {
+    request: z.object({ serverId: z.string(), jobId: z.string(), names: z.array(z.string()).optional() }).strict(),
+    response: z.array(downloadItem),
+  },
+  'downloads:list': { request: empty, response: z.object({ items: z.array(downloadItem), totals: downloadTotals }) },
+  'downloads:pause': { request: z.object({ id: z.string() }).strict(), response: z.object({ ok: z.boolean() }) },
+  /** `spendCredit` confirms a retry that costs one of the file's download credits. */
+  'downloads:resume': { request: z.object({ id: z.string(), spendCredit: z.boolean().optional() }).strict(), response: z.object({ ok: z.boolean() }) },
+  'downloads:cancel': { request: z.object({ id: z.string() }).strict(), response: z.object({ ok: z.boolean() }) },
+  'downloads:remove': { request: z.object({ id: z.string() }).strict(), response: z.object({ ok: z.boolean() }) },
+  'downloads:showInFolder': { request: z.object({ id: z.string() }).strict(), response: z.object({ shown: z.boolean() }) },
+  /** Opens the job's chr_*.zip files with the password from the keychain (or one typed). */
+  'downloads:extract': {
+    request: z.object({ serverId: z.string(), jobId: z.string(), password: z.string().max(200).optional() }).strict(),
+    response: z.object({ archives: z.number(), files: z.number(), destDir: z.string() }),
+  },
   'settings:get': { request: empty, response: preferences },
   'settings:update': { request: preferences.partial().strict(), response: preferences },
   /** The in-app file browser of the browser preview (a native dialog in Electron). */
@@ -405,6 +487,11 @@ export const eventChannels = {
   'jobs:listChanged': z.object({ serverId: z.string() }),
   /** Bytes read by a pre-flight check (a few times a second). */
   'preflight:progress': z.object({ checkId: z.string(), bytesRead: z.number(), totalBytes: z.number() }),
+  'downloads:changed': downloadItem,
+  'downloads:removed': z.object({ id: z.string() }),
+  /** Throttled by the manager (a few per second per transfer). */
+  'downloads:progress': downloadProgress,
+  'downloads:totals': downloadTotals,
   /** An upload moved (at most 10 times a second while sending). */
   'uploads:changed': uploadView,
   'app:notice': notice,

@@ -125,6 +125,8 @@ void app.whenReady().then(async () => {
     appVersion: app.getVersion(),
     userDataDir: app.getPath('userData'),
     homeDir: app.getPath('home'),
+    downloadsDir: app.getPath('downloads'),
+    showInFolder: (file) => shell.showItemInFolder(file),
     events,
     log,
     notifier,

@@ -7,6 +7,9 @@ import { FileRegistry } from './files/file-registry';
 import type { Ports } from './ports';
 import { isAllowedExternalUrl } from './security/external-url';
 import { SettingsStore } from './settings/settings-store';
+import path from 'node:path';
+import { DownloadManager } from './downloads/manager';
+import { DownloadsService } from './downloads/downloads-service';
 import { withErrorTranslation } from './errors-to-ipc';
 import { JobAlerts } from './jobs/job-alerts';
 import { JobWatcher } from './jobs/job-watcher';
@@ -26,6 +29,7 @@ export interface AppServices {
   jobs: JobsService;
   watcher: JobWatcher;
   uploads: UploadQueue;
+  downloads: DownloadsService;
   close(): Promise<void>;
 }
 
@@ -67,13 +71,35 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
     userAgent: userAgent(ports.appVersion),
     dispatcher,
     demo: options.demo ?? createDemoHost(ports.log),
+    downloadsDir: ports.downloadsDir,
   });
   await servers.init();
   if (options.checkServersOnStart ?? true) void servers.refreshAll();
 
   const preferences = () => settings.get().preferences;
   const alerts = await JobAlerts.open(ports.userDataDir, ports.notifier, preferences);
-  const jobs = new JobsService({ servers, events: ports.events, secrets: ports.secrets, alerts });
+  const manager = await DownloadManager.open({
+    queueFile: path.join(ports.userDataDir, 'downloads.json'),
+    completedDir: path.join(ports.userDataDir, 'downloads-completed'),
+    dispatcher,
+    log: (line) => ports.log.info(line),
+  });
+  const downloads = new DownloadsService({
+    manager,
+    servers,
+    secrets: ports.secrets,
+    events: ports.events,
+    notifier: ports.notifier,
+    log: ports.log,
+    showInFolder: ports.showInFolder,
+  });
+  const jobs = new JobsService({
+    servers,
+    events: ports.events,
+    secrets: ports.secrets,
+    alerts,
+    onSucceeded: (serverId, job) => void downloads.onJobSucceeded(serverId, job),
+  });
   const watcher = new JobWatcher({
     jobs,
     log: ports.log,
@@ -190,6 +216,14 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
       }, 60_000).unref?.();
       return { copied: true };
     },
+    'downloads:start': ({ serverId, jobId, names }) => downloads.start(serverId, jobId, names),
+    'downloads:list': () => downloads.list(),
+    'downloads:pause': ({ id }) => downloads.pause(id),
+    'downloads:resume': ({ id, spendCredit }) => downloads.resume(id, spendCredit),
+    'downloads:cancel': ({ id }) => downloads.cancel(id),
+    'downloads:remove': ({ id }) => downloads.remove(id),
+    'downloads:showInFolder': ({ id }) => downloads.showInFolder(id),
+    'downloads:extract': ({ serverId, jobId, password }) => downloads.extract(serverId, jobId, password),
     'settings:get': () => settings.get().preferences,
     'settings:update': async (change) => {
       const next = await settings.update((draft) => {
@@ -224,11 +258,13 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
     jobs,
     watcher,
     uploads,
+    downloads,
     close: async () => {
       if (closed) return;
       closed = true;
       watcher.stop();
       await alerts.flush();
+      await downloads.close();
       await servers.close();
       await dispatcher.close();
     },

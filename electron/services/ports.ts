@@ -38,6 +38,10 @@ export interface Ports {
   appVersion: string;
   userDataDir: string;
   homeDir: string;
+  /** The user's Downloads folder (results go below it by default). */
+  downloadsDir: string;
+  /** Reveals a file in the system's file manager (Electron); absent in the browser preview. */
+  showInFolder?: (file: string) => void;
   events: EventSink;
   log: Logger;
   fileDialog: FileDialog | null;

@@ -46,6 +46,7 @@ const preview = await startPreviewServer({
       appVersion: __APP_VERSION__,
       userDataDir,
       homeDir: os.homedir(),
+      downloadsDir: path.join(os.homedir(), 'Downloads'),
       events,
       log,
       // No desktop notifications in a browser tab: the page shows them.

@@ -87,6 +87,14 @@ function samples(): { [C in InvokeChannel]: RequestOf<C> } {
     'preflight:cancel': { checkId: 'c1' },
     'uploads:cancel': { id: 'no-such-upload' },
     'jobs:copyPassword': { serverId, jobId: 'job-20990101-000000-000' },
+    'downloads:start': { serverId, jobId: 'job-20990101-000000-000' },
+    'downloads:list': {},
+    'downloads:pause': { id: 'none' },
+    'downloads:resume': { id: 'none' },
+    'downloads:cancel': { id: 'none' },
+    'downloads:remove': { id: 'none' },
+    'downloads:showInFolder': { id: 'none' },
+    'downloads:extract': { serverId, jobId: 'job-20990101-000000-000' },
     'settings:get': {},
     'settings:update': { pollIntervalSeconds: 30 },
     'files:listDir': { path: services.userDataDir },
@@ -161,7 +169,7 @@ describe('window.api', () => {
 
   it('exposes exactly the approved keys', () => {
     const api = createApi(transportOver(ipc));
-    expect(Object.keys(api).sort()).toEqual(['app', 'files', 'jobs', 'newJob', 'on', 'preflight', 'registerDroppedFiles', 'servers', 'settings', 'shell', 'uploads']);
+    expect(Object.keys(api).sort()).toEqual(['app', 'downloads', 'files', 'jobs', 'newJob', 'on', 'preflight', 'registerDroppedFiles', 'servers', 'settings', 'shell', 'uploads']);
     expect(Object.keys(api.jobs).sort()).toEqual(['cancel', 'copyPassword', 'delete', 'get', 'list', 'restart']);
     expect(Object.keys(api.uploads).sort()).toEqual(['cancel', 'list', 'start']);
     expect(Object.keys(api.servers).sort()).toEqual(['add', 'addDemo', 'list', 'refresh', 'remove', 'replaceToken', 'signOut', 'update']);

@@ -31,6 +31,7 @@ export async function createTestServices(overrides: Partial<Ports> = {}, options
     appVersion: '0.0.0-test',
     userDataDir,
     homeDir: userDataDir,
+    downloadsDir: path.join(userDataDir, 'Downloads'),
     events: { emit: (channel, payload) => events.push({ channel, payload }) },
     log: {
       info: (line) => logLines.push(line),

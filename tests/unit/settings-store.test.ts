@@ -26,6 +26,8 @@ describe('SettingsStore', () => {
         lastCheckedAt: null,
         expiryNotifiedFor: null,
         liveJobLimit: 3,
+          downloadDir: null,
+          autoDownload: false,
       });
     });
     const reopened = await SettingsStore.open(dir);

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Preferences } from '../../ipc/contract';
 import type { Job } from '../cloudgene/schemas';
 import type { Notifier } from '../ports';
-import { loadJsonFile, saveJsonFile } from '../settings/json-file';
+import { loadJsonFile, writeJsonAtomic } from '../storage/json-file';
 import { isFailure, isLive, isSuccess } from './job-states';
 import { filesOf, firstErrorOf, type ServerRef } from './job-view';
 
@@ -108,7 +108,7 @@ export class JobAlerts {
 
   private save(): void {
     const snapshot = structuredClone(this.seen);
-    this.saving = this.saving.then(() => saveJsonFile(this.file, snapshot)).catch(() => undefined);
+    this.saving = this.saving.then(() => writeJsonAtomic(this.file, snapshot)).catch(() => undefined);
   }
 }
 

@@ -7,7 +7,7 @@ import type { Job } from '../cloudgene/schemas';
 import { secretAccounts, type SecretStore } from '../secrets/secret-store';
 import type { ServersService } from '../servers/servers-service';
 import type { JobAlerts } from './job-alerts';
-import { isLive } from './job-states';
+import { isLive, isSuccess } from './job-states';
 import { toDetail, toSummary, type ServerRef } from './job-view';
 
 export interface JobsServiceDeps {
@@ -15,6 +15,8 @@ export interface JobsServiceDeps {
   events: EventSink;
   secrets: SecretStore;
   alerts: JobAlerts;
+  /** A job the app saw live has just succeeded (automatic downloads start here). */
+  onSucceeded?: (serverId: string, job: Job) => void;
   now?: () => number;
 }
 
@@ -133,6 +135,7 @@ export class JobsService {
     if (before && (before.state === 2 || before.state === 3) && job.state === 1 && job.positionInQueue === -1) return before;
     const summary = toSummary(job, server, this.now());
     this.deps.alerts.observe(server, job);
+    if (before && isLive(before.state) && isSuccess(job.state)) this.deps.onSucceeded?.(server.id, job);
     if (before && changed(before, summary)) this.deps.events.emit('jobs:changed', summary);
     return summary;
   }

@@ -3,11 +3,13 @@
 // Every other service reaches a server through use(), so a 401 or a revoked token anywhere
 // marks the server at once.
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import type { Dispatcher } from 'undici';
 import { AppError, type EventSink, type ServerView } from '../../ipc/contract';
 import { CloudgeneClient } from '../cloudgene/client';
 import { CloudgeneError } from '../cloudgene/errors';
 import type { ServerInfo } from '../cloudgene/schemas';
+import { sanitizeSegment } from '../downloads/safe-path';
 import type { Logger, Notifier } from '../ports';
 import { secretAccounts, type SecretStore } from '../secrets/secret-store';
 import type { SettingsStore, StoredServer } from '../settings/settings-store';
@@ -29,6 +31,8 @@ export interface ServersServiceDeps {
   userAgent: string;
   dispatcher: Dispatcher;
   demo: DemoHost;
+  /** The user's Downloads folder: results go below it unless a server has its own folder. */
+  downloadsDir: string;
   now?: () => number;
 }
 
@@ -85,6 +89,8 @@ export class ServersService {
       ...this.learned(checked),
       expiryNotifiedFor: null,
       liveJobLimit: 3,
+          downloadDir: null,
+          autoDownload: false,
     };
     this.runtime.set(server.id, { problem: checked.info.maintenance ? 'maintenance' : null, detail: checked.info.maintenanceMessage, hasToken: true, starting: false });
     await this.deps.settings.update((draft) => {
@@ -113,6 +119,8 @@ export class ServersService {
           lastCheckedAt: null,
           expiryNotifiedFor: null,
           liveJobLimit: 3,
+          downloadDir: null,
+          autoDownload: false,
         });
       });
       this.changed();
@@ -136,13 +144,18 @@ export class ServersService {
     return this.viewById(id);
   }
 
-  async update(id: string, change: { label?: string; liveJobLimit?: number }): Promise<ServerView> {
+  async update(id: string, change: { label?: string; liveJobLimit?: number; downloadDir?: string; autoDownload?: boolean }): Promise<ServerView> {
     this.get(id);
     await this.deps.settings.update((draft) => {
       const target = draft.servers.find((candidate) => candidate.id === id);
       if (!target) return;
       if (change.label !== undefined) target.label = change.label.trim() || target.label;
       if (change.liveJobLimit !== undefined) target.liveJobLimit = change.liveJobLimit;
+      if (change.downloadDir !== undefined) {
+        if (!path.isAbsolute(change.downloadDir)) throw new AppError('invalid-request', 'Choose a full folder path for the results.');
+        target.downloadDir = change.downloadDir;
+      }
+      if (change.autoDownload !== undefined) target.autoDownload = change.autoDownload;
     });
     this.changed();
     return this.viewById(id);
@@ -345,6 +358,8 @@ export class ServersService {
       lastCheckedAt: server.lastCheckedAt,
       tokenStorage: server.kind === 'demo' ? 'memory' : runtime.hasToken ? this.deps.secrets.kind : 'none',
       liveJobLimit: server.liveJobLimit,
+      downloadDir: server.downloadDir ?? path.join(this.deps.downloadsDir, 'Imputation Desktop', sanitizeSegment(server.label, 'server')),
+      autoDownload: server.autoDownload,
     };
   }
 

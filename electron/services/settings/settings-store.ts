@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { preferences, type Preferences } from '../../ipc/contract';
-import { loadJsonFile, saveJsonFile } from './json-file';
+import { loadJsonFile, writeJsonAtomic } from '../storage/json-file';
 
 export const storedServer = z.object({
   id: z.string(),
@@ -20,6 +20,9 @@ export const storedServer = z.object({
   expiryNotifiedFor: z.number().nullable().default(null),
   /** The server's per-user limit on waiting+running jobs (not in its API; TOPMed says 3). */
   liveJobLimit: z.number().int().min(1).max(100).default(3),
+  /** null = the default, <Downloads>/Imputation Desktop/<label>. */
+  downloadDir: z.string().nullable().default(null),
+  autoDownload: z.boolean().default(false),
 });
 export type StoredServer = z.output<typeof storedServer>;
 
@@ -62,7 +65,7 @@ export class SettingsStore {
     change(draft);
     this.current = settingsSchema.parse(draft);
     const snapshot = this.get();
-    this.writing = this.writing.then(() => saveJsonFile(this.file, snapshot));
+    this.writing = this.writing.then(() => writeJsonAtomic(this.file, snapshot));
     await this.writing;
     return snapshot;
   }

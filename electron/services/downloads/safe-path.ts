@@ -1,0 +1,110 @@
+// Where a result file may be written. File names come from the server and may contain `/`
+// (cloudgene-api.md 4.5: `statistics/snps-excluded.txt`): subfolders are kept, anything that could
+// leave the job folder or that one of the three desktop OSes cannot store is refused.
+import path from 'node:path';
+
+export type SafePathResult = { ok: true; path: string; relative: string } | { ok: false; reason: string };
+
+/** Longest name of one path segment, in UTF-8 bytes, leaving room for the `.part` suffix (255 on most file systems). */
+export const MAX_SEGMENT_BYTES = 200;
+/** Longest relative name accepted, in characters. */
+export const MAX_NAME_LENGTH = 1000;
+
+// Windows refuses these base names whatever the extension (CON.txt is CON); the superscript digits count too.
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(\..*)?$/i;
+// Characters Windows does not allow in a file name; `\` would also be a separator there.
+const WINDOWS_FORBIDDEN = /[<>:"|?*\\]/;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+export function resolveResultPath(rootDir: string, serverName: string): SafePathResult {
+  const reason = unsafeNameReason(serverName);
+  if (reason) return { ok: false, reason: `The file name "${printable(serverName)}" ${reason}` };
+  const segments = serverName.split('/');
+  const root = path.resolve(rootDir);
+  const target = path.resolve(root, ...segments);
+  // Belt and braces: the rules above already exclude every way out of the root.
+  if (!target.startsWith(root + path.sep)) {
+    return { ok: false, reason: `The file name "${printable(serverName)}" points outside the download folder.` };
+  }
+  return { ok: true, path: target, relative: segments.join(path.sep) };
+}
+
+/** Why a relative name from the server cannot be used, or null when it can. */
+export function unsafeNameReason(name: string): string | null {
+  if (name.length === 0) return 'is empty.';
+  if (name.includes('\u0000')) return 'contains a NUL character.';
+  if (CONTROL.test(name)) return 'contains control characters.';
+  if (name.length > MAX_NAME_LENGTH) return `is longer than ${MAX_NAME_LENGTH} characters.`;
+  if (name.startsWith('/') || name.startsWith('\\')) return 'is an absolute path.';
+  if (/^[a-zA-Z]:/.test(name)) return 'starts with a drive letter.';
+  for (const segment of name.split('/')) {
+    if (segment === '') return 'has an empty folder name (a doubled or trailing "/").';
+    if (segment === '.' || segment === '..') return 'contains "." or ".." folders.';
+    if (WINDOWS_FORBIDDEN.test(segment)) return 'contains a character Windows does not allow (< > : " | ? * \\).';
+    if (WINDOWS_RESERVED.test(segment)) return `uses "${segment}", a name Windows reserves.`;
+    if (/[. ]$/.test(segment)) return 'has a part ending in a dot or a space, which Windows drops.';
+    if (Buffer.byteLength(segment, 'utf8') > MAX_SEGMENT_BYTES) return `has a part longer than ${MAX_SEGMENT_BYTES} bytes.`;
+  }
+  return null;
+}
+
+/**
+ * The default folder of one job's results: `<Downloads>/<app>/<server>/<jobId>-<job name>`.
+ * Every part is made safe for Windows, macOS and Linux.
+ */
+export function defaultJobFolder(
+  downloadsDir: string,
+  appName: string,
+  serverLabel: string,
+  jobId: string,
+  jobName: string,
+): string {
+  const id = sanitizeSegment(jobId, 'job');
+  // The server stores job names HTML-escaped (cloudgene-api.md 5.2 rule 4): show `&`, not `&amp;`.
+  const name = sanitizeSegment(decodeHtmlEntities(jobName), '');
+  const jobFolder = name && name !== id ? truncateBytes(`${id}-${name}`, 120) : id;
+  return path.join(downloadsDir, sanitizeSegment(appName, 'Imputation'), sanitizeSegment(serverLabel, 'server'), jobFolder);
+}
+
+/** Turns any text into one file-name segment every OS accepts; `fallback` when nothing is left. */
+export function sanitizeSegment(text: string, fallback: string): string {
+  let out = text
+    .replace(/[\u0000-\u001f\u007f]/g, '') // eslint-disable-line no-control-regex
+    .replace(/[<>:"|?*\\/]/g, '_')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/[. ]+$/, '');
+  out = truncateBytes(out, 100).replace(/[. ]+$/, '');
+  if (out === '' || out === '.' || out === '..') return fallback;
+  if (WINDOWS_RESERVED.test(out)) out = `_${out}`;
+  return out;
+}
+
+function truncateBytes(text: string, maxBytes: number): string {
+  if (Buffer.byteLength(text, 'utf8') <= maxBytes) return text;
+  let out = '';
+  for (const char of text) {
+    if (Buffer.byteLength(out + char, 'utf8') > maxBytes) break;
+    out += char;
+  }
+  return out;
+}
+
+const NAMED_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+
+export function decodeHtmlEntities(text: string): string {
+  return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (whole, body: string) => {
+    if (body[0] === '#') {
+      const code = body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
+      return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+    }
+    return NAMED_ENTITIES[body.toLowerCase()] ?? whole;
+  });
+}
+
+function printable(name: string): string {
+  // eslint-disable-next-line no-control-regex
+  const shown = name.replace(/[\u0000-\u001f\u007f]/g, '�');
+  return shown.length > 80 ? `${shown.slice(0, 77)}...` : shown;
+}

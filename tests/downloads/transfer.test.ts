@@ -1,0 +1,192 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DownloadError } from '../../electron/services/downloads/errors';
+import { partPathOf, runTransfer, type ResumeInfo } from '../../electron/services/downloads/transfer';
+import { startFakeResultServer, type FakeResultServer } from './support/fake-result-server';
+
+const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+
+let dir: string;
+let server: FakeResultServer | null = null;
+
+beforeEach(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dl-transfer-'));
+});
+afterEach(async () => {
+  await server?.close();
+  server = null;
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+async function failure(promise: Promise<unknown>): Promise<DownloadError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(DownloadError);
+    return error as DownloadError;
+  }
+  throw new Error('expected the transfer to fail');
+}
+
+describe('runTransfer', () => {
+  it('streams a local-mode answer (chunked, no length) to the file with one credit', async () => {
+    server = await startFakeResultServer({ storage: 'local' });
+    const data = randomBytes(300_000);
+    const { hash, url } = server.addFile('statistics/snps-excluded.txt', data);
+    const finalPath = path.join(dir, 'statistics', 'snps-excluded.txt');
+    let credits = 0;
+    const seen: (number | null)[] = [];
+    const result = await runTransfer({
+      url,
+      finalPath,
+      onCreditSpent: () => credits++,
+      onResponse: ({ totalBytes, resume }) => seen.push(totalBytes, resume === null ? -1 : 1),
+    });
+    expect(sha256(await fs.readFile(finalPath))).toBe(sha256(data));
+    expect(result).toMatchObject({ bytes: data.length, totalBytes: null, spentCredit: true, resume: null });
+    expect(seen).toEqual([null, -1]);
+    expect(credits).toBe(1);
+    expect(server.shareRequests.get(hash)).toBe(1);
+    await expect(fs.stat(partPathOf(finalPath))).rejects.toThrow();
+  });
+
+  it('follows the S3 redirect and reports a resumable link with the exact size', async () => {
+    server = await startFakeResultServer({ storage: 's3' });
+    const data = randomBytes(200_000);
+    const { url } = server.addFile('chr_1.zip', data);
+    const finalPath = path.join(dir, 'chr_1.zip');
+    const result = await runTransfer({ url, finalPath, now: () => 1_000_000 });
+    expect(sha256(await fs.readFile(finalPath))).toBe(sha256(data));
+    expect(result.totalBytes).toBe(data.length);
+    expect(result.resume?.url).toContain('/__s3/');
+    // valid for the link's 1 h minus a safety margin
+    expect(result.resume!.expiresAt).toBeGreaterThan(1_000_000 + 50 * 60_000);
+    expect(result.resume!.expiresAt).toBeLessThan(1_000_000 + 60 * 60_000);
+  });
+
+  it('resumes a broken S3 transfer with Range on the pre-signed URL without a new credit', async () => {
+    server = await startFakeResultServer({ storage: 's3' });
+    const data = randomBytes(500_000);
+    const { hash, url } = server.addFile('chr_2.zip', data);
+    const finalPath = path.join(dir, 'chr_2.zip');
+    let resume: ResumeInfo | null = null;
+    server.dropNextAfter(300_000);
+    const broken = await failure(runTransfer({ url, finalPath, onResponse: (info) => (resume = info.resume) }));
+    expect(broken.code).toBe('interrupted');
+    expect((await fs.stat(partPathOf(finalPath))).size).toBe(300_000);
+    expect(resume).not.toBeNull();
+
+    let credits = 0;
+    const result = await runTransfer({ url, finalPath, resume, onCreditSpent: () => credits++ });
+    expect(result).toMatchObject({ resumedFromBytes: 300_000, spentCredit: false, bytes: data.length });
+    expect(credits).toBe(0);
+    expect(server.shareRequests.get(hash)).toBe(1);
+    expect(server.s3Requests.at(-1)).toEqual({ hash, range: 'bytes=300000-' });
+    expect(sha256(await fs.readFile(finalPath))).toBe(sha256(data));
+  });
+
+  it('starts over from the free URL when the server ignores Range', async () => {
+    server = await startFakeResultServer({ storage: 's3', ignoreRange: true });
+    const data = randomBytes(200_000);
+    const { hash, url } = server.addFile('chr_3.zip', data);
+    const finalPath = path.join(dir, 'chr_3.zip');
+    let resume: ResumeInfo | null = null;
+    server.dropNextAfter(50_000);
+    await failure(runTransfer({ url, finalPath, onResponse: (info) => (resume = info.resume) }));
+    const result = await runTransfer({ url, finalPath, resume });
+    expect(result.resumedFromBytes).toBe(0);
+    expect(server.shareRequests.get(hash)).toBe(1);
+    expect(sha256(await fs.readFile(finalPath))).toBe(sha256(data));
+  });
+
+  it('reports an expired pre-signed link instead of spending a credit on the Cloudgene URL', async () => {
+    server = await startFakeResultServer({ storage: 's3' });
+    const data = randomBytes(100_000);
+    const { hash, url } = server.addFile('chr_4.zip', data);
+    const finalPath = path.join(dir, 'chr_4.zip');
+    let resume: ResumeInfo | null = null;
+    server.dropNextAfter(10_000);
+    await failure(runTransfer({ url, finalPath, onResponse: (info) => (resume = info.resume) }));
+    server.options.expireLinks = true;
+    const error = await failure(runTransfer({ url, finalPath, resume }));
+    expect(error.code).toBe('link-expired');
+    expect(server.shareRequests.get(hash)).toBe(1);
+  });
+
+  it('does not use a link past its lifetime: goes back to the Cloudgene URL (the caller decides)', async () => {
+    server = await startFakeResultServer({ storage: 's3' });
+    const data = randomBytes(100_000);
+    const { hash, url } = server.addFile('chr_5.zip', data);
+    const finalPath = path.join(dir, 'chr_5.zip');
+    const stale: ResumeInfo = { url: `${server.url}/__s3/${hash}`, totalBytes: data.length, expiresAt: Date.now() - 1, etag: null };
+    await runTransfer({ url, finalPath, resume: stale });
+    expect(server.shareRequests.get(hash)).toBe(1);
+    expect(server.s3Requests.every((request) => request.range === undefined)).toBe(true);
+  });
+
+  it('turns "number of max downloads exceeded." into credits-exhausted and writes nothing', async () => {
+    server = await startFakeResultServer({ storage: 'local' });
+    const { url } = server.addFile('chr_6.zip', randomBytes(1000), 0);
+    const finalPath = path.join(dir, 'chr_6.zip');
+    let credits = 0;
+    const error = await failure(runTransfer({ url, finalPath, onCreditSpent: () => credits++ }));
+    expect(error.code).toBe('credits-exhausted');
+    expect(error.status).toBe(400);
+    expect(error.serverMessage).toBe('number of max downloads exceeded.');
+    expect(error.message).toMatch(/No downloads are left/);
+    expect(credits).toBe(0);
+    expect(await fs.readdir(dir)).toEqual([]);
+  });
+
+  it('maps unknown hashes to not-found', async () => {
+    server = await startFakeResultServer({ storage: 'local' });
+    const error = await failure(runTransfer({ url: `${server.url}/share/results/nope/chr_1.zip`, finalPath: path.join(dir, 'x') }));
+    expect(error.code).toBe('not-found');
+    expect(await fs.readdir(dir)).toEqual([]);
+  });
+
+  it('never keeps a JSON error body as the result file, even with status 200', async () => {
+    server = await startFakeResultServer({ storage: 'local', errorBodyWith200: true });
+    const { url } = server.addFile('qc_report.txt', Buffer.from('real'));
+    const finalPath = path.join(dir, 'qc_report.txt');
+    const error = await failure(runTransfer({ url, finalPath }));
+    expect(error.code).toBe('retired');
+    expect(await fs.readdir(dir)).toEqual([]);
+  });
+
+  it('reports a refused connection as a network error that spent no credit', async () => {
+    server = await startFakeResultServer({ storage: 'local' });
+    const { url } = server.addFile('a.txt', Buffer.from('a'));
+    await server.close();
+    server = null;
+    let credits = 0;
+    const error = await failure(runTransfer({ url, finalPath: path.join(dir, 'a.txt'), onCreditSpent: () => credits++ }));
+    expect(error.code).toBe('network');
+    expect(credits).toBe(0);
+  });
+
+  it('stops on abort and keeps the .part file', async () => {
+    server = await startFakeResultServer({ storage: 's3' });
+    const data = randomBytes(2_000_000);
+    const { url } = server.addFile('chr_7.zip', data);
+    const finalPath = path.join(dir, 'chr_7.zip');
+    const controller = new AbortController();
+    const error = await failure(
+      runTransfer({
+        url,
+        finalPath,
+        signal: controller.signal,
+        onProgress: ({ receivedBytes }) => {
+          if (receivedBytes > 100_000) controller.abort();
+        },
+      }),
+    );
+    expect(error.code).toBe('aborted');
+    const part = await fs.stat(partPathOf(finalPath));
+    expect(part.size).toBeGreaterThan(0);
+    await expect(fs.stat(finalPath)).rejects.toThrow();
+  });
+});
