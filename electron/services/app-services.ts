@@ -152,18 +152,19 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
     'jobs:delete': ({ serverId, jobId }) => jobs.delete(serverId, jobId),
     'newJob:form': async ({ serverId }) => {
       const appId = imputationApp(serverId);
-      const [app, info, list] = await Promise.all([
-        servers.use(serverId, (client) => client.app(appId)),
-        servers.use(serverId, (client) => client.server()),
-        jobs.list({ serverId, refresh: true }),
-      ]);
+      const info = await servers.use(serverId, (client) => client.server());
+      const limit = liveJobLimit(serverId);
+      if (info.maintenance) {
+        // In maintenance the server refuses its app form too (cloudgene-api.md 7): say why, show no form.
+        const message = `The server is under maintenance${info.maintenanceMessage ? `: ${info.maintenanceMessage}` : ''}. Submitting is not possible now.`;
+        return { serverId, appId, appName: '', appVersion: '', submitLabel: 'Submit', fields: [], liveJobLimit: limit, liveJobs: 0, blocker: { code: 'maintenance' as const, message } };
+      }
+      const [app, list] = await Promise.all([servers.use(serverId, (client) => client.app(appId)), jobs.list({ serverId, refresh: true })]);
       const fields = formFieldsOf(app);
       formCache.set(serverId, fields);
       const liveJobs = list.jobs.filter((job) => job.state >= 1 && job.state <= 3).length;
-      const limit = liveJobLimit(serverId);
-      const blocker = info.maintenance
-        ? { code: 'maintenance' as const, message: `The server is under maintenance${info.maintenanceMessage ? `: ${info.maintenanceMessage}` : ''}. Submitting is not possible now.` }
-        : liveJobs >= limit
+      const blocker =
+        liveJobs >= limit
           ? { code: 'job-limit' as const, message: `You have ${liveJobs} jobs waiting or running here, the most this server runs per user (${limit}). Wait until one finishes.` }
           : null;
       return {

@@ -31,7 +31,9 @@ async function addDemo(page: Page): Promise<void> {
  * notification toasts (the demo's retirement reminders), which would cover the screen.
  */
 async function quietScreen(page: Page): Promise<void> {
-  for (const dismiss of await page.getByRole('button', { name: 'Dismiss' }).all()) await dismiss.click();
+  // Each click removes one notice and re-renders the rest: always click the first one left.
+  const dismiss = page.getByRole('button', { name: 'Dismiss' });
+  while ((await dismiss.count()) > 0) await dismiss.first().click();
   await page.addStyleTag({ content: '.toasts { display: none !important; }' });
 }
 

@@ -71,9 +71,11 @@ describe('the new-job form', () => {
     expect(built.fields.find((field) => field.id === 'refpanel')).toMatchObject({ kind: 'select', label: 'Reference Panel' });
   });
 
-  it('says up front when the server is in maintenance', async () => {
+  it('says up front when the server is in maintenance, with its message', async () => {
     emulator.control.setMaintenance(true, 'Back soon.');
-    await expect(services.handlers['newJob:form']({ serverId })).rejects.toMatchObject({ code: 'maintenance' });
+    const built = await services.handlers['newJob:form']({ serverId });
+    expect(built.fields).toEqual([]);
+    expect(built.blocker).toMatchObject({ code: 'maintenance', message: expect.stringContaining('Back soon.') });
   });
 });
 
@@ -139,6 +141,7 @@ describe('uploads', () => {
     const failed = await finished(upload.id);
     expect(failed).toMatchObject({ state: 'failed', error: { code: 'network' } });
     expect(failed.error!.message).toMatch(/cannot resume/);
+    expect(failed.error!.message).toMatch(/closed after .+ of .+ were sent/);
     expect((await services.handlers['jobs:list']({ refresh: true })).jobs).toEqual([]);
   });
 

@@ -153,7 +153,7 @@ export class UploadQueue {
       await this.deps.jobs.track(request.serverId, jobId).catch(() => undefined);
     } catch (error) {
       if (abort.signal.aborted || (error instanceof CloudgeneError && error.code === 'canceled')) this.finish(entry, 'canceled', null);
-      else this.finish(entry, 'failed', describe(error, entry.view));
+      else this.finish(entry, 'failed', describe(error));
     } finally {
       release?.();
     }
@@ -197,16 +197,15 @@ export class UploadQueue {
 }
 
 /** The server's message plus what it means for this upload. */
-function describe(error: unknown, view: UploadView): { code: IpcErrorCode; message: string } {
+function describe(error: unknown): { code: IpcErrorCode; message: string } {
   if (error instanceof AppError) return { code: error.code, message: error.message };
   if (error instanceof FileChangedError) return { code: 'file-changed', message: `${error.message}. Choose the file again once it is complete; nothing was submitted.` };
   if (error instanceof CloudgeneError) {
-    const sent = view.totalBytes > 0 ? ` ${Math.round((100 * view.bytesSent) / view.totalBytes)} % had been sent.` : '';
     const hints: Partial<Record<string, string>> = {
       'job-limit': ' The server counted your jobs after the upload; wait until one finishes and submit again.',
       'too-large': ' Split the upload (for example one job per few chromosomes) or ask the server team about the limit.',
-      network: ` The connection was lost.${sent} A multipart upload cannot resume: submit again when the connection is back.`,
-      'server-error': ` The server failed while receiving the upload.${sent} Check the job list before submitting again: the job may exist.`,
+      network: ' A multipart upload cannot resume: submit again when the connection is back.',
+      'server-error': ' Check the job list before submitting again: the job may exist.',
       'bad-request': ' Nothing was started.',
     };
     return { code: error.code === 'canceled' ? 'canceled' : (error.code as IpcErrorCode), message: `${error.message}${hints[error.code] ?? ''}` };
