@@ -6,18 +6,9 @@ import { startEmulator, type RunningEmulator } from '../../electron/emulator/ind
 import { CloudgeneClient } from '../../electron/services/cloudgene/client';
 import { submitTestJob } from '../support/submit';
 import { expect, screenshotDir, test } from './fixtures';
+import { addServer } from './ui';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-
-async function addCustom(page: Page, url: string, token: string, label: string): Promise<void> {
-  await page.goto(`${page.url().replace(/#.*$/, '')}#/servers`);
-  await page.getByLabel('Another Cloudgene 3 server').check();
-  await page.getByLabel('Server address').fill(url);
-  await page.getByLabel(/Name in this app/).fill(label);
-  await page.getByLabel('API token', { exact: true }).fill(token);
-  await page.getByRole('button', { name: 'Add server' }).click();
-  await expect(page.getByRole('article', { name: label }).getByText('Signed in', { exact: true })).toBeVisible();
-}
 
 async function addDemo(page: Page): Promise<void> {
   await page.goto(`${page.url().replace(/#.*$/, '')}#/servers`);
@@ -63,7 +54,7 @@ test.describe('jobs list', () => {
 
   test('2,000 jobs on two servers: every state labelled, only visible rows rendered, keyboard and filters', async ({ page, app }) => {
     await page.goto(app.url);
-    await addCustom(page, emulator.url, emulator.token, 'Lab server');
+    await addServer(page, page.url(), emulator.url, emulator.token, 'Lab server');
     await addDemo(page);
     await page.goto(`${app.url}#/jobs`);
 
@@ -139,7 +130,7 @@ test.describe('jobs list', () => {
     const context = await browser.newContext({ colorScheme: 'dark', viewport: { width: 1200, height: 800 } });
     const page = await context.newPage();
     await page.goto(app.url);
-    await addCustom(page, emulator.url, emulator.token, 'Lab server');
+    await addServer(page, page.url(), emulator.url, emulator.token, 'Lab server');
     await addDemo(page);
     await page.goto(`${app.url}#/jobs`);
     await expect(page.getByText(/^2015 jobs/)).toBeVisible({ timeout: 20_000 });
@@ -153,7 +144,7 @@ test('servers without jobs: a short text and a way to New job; a server that can
   const empty = await startEmulator();
   try {
     await page.goto(app.url);
-    await addCustom(page, empty.url, empty.token, 'Empty lab');
+    await addServer(page, page.url(), empty.url, empty.token, 'Empty lab');
     await page.goto(`${app.url}#/jobs`);
     await expect(page.getByRole('heading', { name: 'No jobs yet' })).toBeVisible();
     await expect(page.getByText(/Jobs you submit to Empty lab appear here/)).toBeVisible();
@@ -202,7 +193,7 @@ test.describe('job detail', () => {
     try {
       const [id] = lab.control.seedJobs(1, { states: [5] });
       await page.goto(app.url);
-      await addCustom(page, lab.url, lab.token, 'Lab server');
+      await addServer(page, page.url(), lab.url, lab.token, 'Lab server');
       await page.goto(`${app.url}#/jobs`);
       await rowOf(page, 'bulk job 1').click();
       await expect(page.getByText(id!)).toBeVisible();

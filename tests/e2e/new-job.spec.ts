@@ -7,18 +7,9 @@ import type { Page } from '@playwright/test';
 import { startEmulator, type RunningEmulator } from '../../electron/emulator/index';
 import { writeVcfGz, type VcfSpec } from '../support/vcf-fixtures';
 import { expect, screenshotDir, test, type PreviewApp } from './fixtures';
+import { addServer } from './ui';
 
 const SUBMIT = /^Start Imputation$/;
-
-async function addServer(page: Page, app: PreviewApp, url: string, token: string, label: string): Promise<void> {
-  await page.goto(`${app.url}#/servers`);
-  await page.getByLabel('Another Cloudgene 3 server').check();
-  await page.getByLabel('Server address').fill(url);
-  await page.getByLabel(/Name in this app/).fill(label);
-  await page.getByLabel('API token', { exact: true }).fill(token);
-  await page.getByRole('button', { name: 'Add server' }).click();
-  await expect(page.getByRole('article', { name: label }).getByText('Signed in', { exact: true })).toBeVisible();
-}
 
 async function openForm(page: Page, app: PreviewApp): Promise<void> {
   await page.goto(`${app.url}#/new`);
@@ -99,7 +90,7 @@ test.describe('new job', () => {
     await writeVcf(dir, 'chr21.vcf.gz', { chromosome: 'chr21', samples: 25, variants: 300, seed: 2 });
     await writeVcf(other, 'chr20.vcf.gz', { chromosome: 'chr20' });
     await writeZeros(dir, 'readme.txt', 100);
-    await addServer(page, app, emulator.url, emulator.token, 'Lab server');
+    await addServer(page, app.url, emulator.url, emulator.token, 'Lab server');
     await openForm(page, app);
 
     // the server's form, its defaults, the population bound to the panel
@@ -161,7 +152,7 @@ test.describe('new job', () => {
   test('uploads a few hundred MB with rate and time left, then opens the new job; the password is generated', async ({ page, app }) => {
     const dir = await fixtureDir(app, 'big');
     await writeZeros(dir, 'x.vcf.gz', 300 * 1024 * 1024);
-    await addServer(page, app, emulator.url, emulator.token, 'Lab server');
+    await addServer(page, app.url, emulator.url, emulator.token, 'Lab server');
     await openForm(page, app);
     await chooseFiles(page, dir, ['x.vcf.gz']);
     await expect(fileRow(page, 'x.vcf.gz').getByText('1 error', { exact: true })).toBeVisible();
@@ -193,7 +184,7 @@ test.describe('new job', () => {
   test('an upload survives a reload of the window and can be canceled; no job is left', async ({ page, app }) => {
     const dir = await fixtureDir(app, 'big');
     await writeZeros(dir, 'x.vcf.gz', 120 * 1024 * 1024);
-    await addServer(page, app, emulator.url, emulator.token, 'Lab server');
+    await addServer(page, app.url, emulator.url, emulator.token, 'Lab server');
     await openForm(page, app);
     await chooseFiles(page, dir, ['x.vcf.gz']);
     await page.getByRole('checkbox', { name: /^Submit anyway/ }).check();
@@ -222,7 +213,7 @@ test.describe('new job', () => {
   test('a dropped connection gives a clear error; a typed password follows the server’s rules', async ({ page, app }) => {
     const dir = await fixtureDir(app, 'data');
     await writeVcf(dir, 'chr20.vcf.gz', { samples: 30, variants: 6000 });
-    await addServer(page, app, emulator.url, emulator.token, 'Lab server');
+    await addServer(page, app.url, emulator.url, emulator.token, 'Lab server');
     await openForm(page, app);
     await chooseFiles(page, dir, ['chr20.vcf.gz']);
     await expect(fileRow(page, 'chr20.vcf.gz').getByText('Passes the checks')).toBeVisible();
@@ -257,7 +248,7 @@ test.describe('new job', () => {
   test('maintenance and the job limit are said before any upload, and the submit stays off', async ({ page, app }) => {
     const dir = await fixtureDir(app, 'data');
     await writeVcf(dir, 'chr20.vcf.gz');
-    await addServer(page, app, emulator.url, emulator.token, 'Lab server');
+    await addServer(page, app.url, emulator.url, emulator.token, 'Lab server');
 
     emulator.control.setMaintenance(true, 'Upgrade until 14:00 UTC.');
     await page.goto(`${app.url}#/new`);
@@ -295,8 +286,8 @@ test.describe('new job', () => {
   test('with two signed-in servers the job goes to the one picked', async ({ page, app }) => {
     const topmed = await startEmulator({ flavour: 'topmed' });
     try {
-      await addServer(page, app, emulator.url, emulator.token, 'Lab server');
-      await addServer(page, app, topmed.url, topmed.token, 'TOPMed test');
+      await addServer(page, app.url, emulator.url, emulator.token, 'Lab server');
+      await addServer(page, app.url, topmed.url, topmed.token, 'TOPMed test');
       await openForm(page, app);
       const picker = page.getByLabel('Server', { exact: true });
       await expect(picker).toHaveValue(/.+/);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { startEmulator, type RunningEmulator } from '../../electron/emulator/index';
 import { expect, screenshotDir, test } from './fixtures';
+import { submitServerForm } from './ui';
 
 /** Every WebSocket frame the page receives: what main sends the renderer (answers and events). */
 function recordFrames(page: Page): string[] {
@@ -20,13 +21,6 @@ async function filesUnder(dir: string): Promise<string[]> {
   return texts;
 }
 
-async function addCustom(page: Page, url: string, token: string, label: string): Promise<void> {
-  await page.getByLabel('Another Cloudgene 3 server').check();
-  await page.getByLabel('Server address').fill(url);
-  await page.getByLabel(/Name in this app/).fill(label);
-  await page.getByLabel('API token', { exact: true }).fill(token);
-  await page.getByRole('button', { name: 'Add server' }).click();
-}
 
 test.describe('servers', () => {
   let emulator: RunningEmulator;
@@ -54,7 +48,7 @@ test.describe('servers', () => {
 
     // healthy
     const healthy = emulator.control.addUser({ username: 'lab-alice', fullName: 'Alice Example', mail: 'alice@example.org' });
-    await addCustom(page, emulator.url, healthy.token, 'Lab server');
+    await submitServerForm(page, emulator.url, healthy.token, 'Lab server');
     const healthyCard = page.getByRole('article', { name: 'Lab server' });
     await expect(healthyCard.getByText('Signed in', { exact: true })).toBeVisible();
     await expect(healthyCard.getByText('Alice Example')).toBeVisible();
@@ -63,7 +57,7 @@ test.describe('servers', () => {
     // an invalid token: the server's 401 in words, nothing added
     const second = await startEmulator({ flavour: 'topmed', faults: true });
     try {
-      await addCustom(page, second.url, 'eyJhbGciOiJIUzI1NiJ9.not.valid', 'TOPMed test');
+      await submitServerForm(page, second.url, 'eyJhbGciOiJIUzI1NiJ9.not.valid', 'TOPMed test');
       await expect(page.getByRole('alert')).toContainText('did not accept this token');
 
       // a token replaced by a newer one: 403, "revoked or replaced"
