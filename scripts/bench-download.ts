@@ -6,14 +6,18 @@
 // The emulator runs in its own process (as a real server would), so our downloader and curl each
 // get the client side to themselves. The demo job's chr_*.zip is swapped for a symlink to one big
 // file (the emulator streams whatever its workspace holds), and the file gets enough credits.
-// Prints MiB/s per run, the best of each, and the ratio ours/curl. Figures, not assertions.
+// Each mode starts with an untimed warm-up run of each client, then alternates who goes first.
+// Prints MiB/s and CPU seconds per GiB per run (ours: this process; curl: via /usr/bin/time when
+// present), the best and median of each, and the ratio ours/curl. Figures, not assertions.
+// Our side reports progress the way the download manager does (a rate sample per chunk).
 import { spawn } from 'node:child_process';
-import { createWriteStream, promises as fs } from 'node:fs';
+import { createWriteStream, existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { request } from 'undici';
+import { RateMeter } from '../electron/services/downloads/rate-meter';
 import { runTransfer } from '../electron/services/downloads/transfer';
 
 const { values } = parseArgs({
@@ -75,28 +79,46 @@ async function makeBigFile(file: string): Promise<void> {
   await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
 }
 
-async function timeOurs(url: string, target: string): Promise<number> {
-  const start = process.hrtime.bigint();
-  const result = await runTransfer({ url, finalPath: target });
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  if (result.bytes !== sizeMiB * MiB) throw new Error(`ours got ${result.bytes} bytes`);
-  return (result.bytes / MiB) / seconds;
+interface Run {
+  mibPerSecond: number;
+  /** CPU seconds (user + system) per GiB, or null when not measurable. */
+  cpuPerGiB: number | null;
 }
 
-async function timeCurl(url: string, target: string): Promise<number> {
+async function timeOurs(url: string, target: string): Promise<Run> {
+  const meter = new RateMeter();
+  const cpu = process.cpuUsage();
   const start = process.hrtime.bigint();
-  await new Promise<void>((resolve, reject) => {
-    const curl = spawn('curl', ['-sS', '-L', '-o', target, url], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const result = await runTransfer({ url, finalPath: target, onProgress: ({ receivedBytes }) => meter.sample(receivedBytes, Date.now()) });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const used = process.cpuUsage(cpu);
+  if (result.bytes !== sizeMiB * MiB) throw new Error(`ours got ${result.bytes} bytes`);
+  return { mibPerSecond: sizeMiB / seconds, cpuPerGiB: ((used.user + used.system) / 1e6) * (1024 / sizeMiB) };
+}
+
+const TIME = '/usr/bin/time';
+const haveTime = existsSync(TIME);
+
+async function timeCurl(url: string, target: string): Promise<Run> {
+  const curlArgs = ['-sS', '-L', '-o', target, url];
+  const start = process.hrtime.bigint();
+  const report = await new Promise<string>((resolve, reject) => {
+    const curl = haveTime
+      ? spawn(TIME, ['-f', 'cpu %U %S', 'curl', ...curlArgs], { stdio: ['ignore', 'ignore', 'pipe'] })
+      : spawn('curl', curlArgs, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    curl.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     curl.once('error', reject);
-    curl.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`curl exited with ${code}`))));
+    curl.once('exit', (code) => (code === 0 ? resolve(stderr) : reject(new Error(`curl exited with ${code}: ${stderr.trim()}`))));
   });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const bytes = (await fs.stat(target)).size;
   if (bytes !== sizeMiB * MiB) throw new Error(`curl got ${bytes} bytes`);
-  return (bytes / MiB) / seconds;
+  const cpu = /cpu ([\d.]+) ([\d.]+)\s*$/.exec(report);
+  return { mibPerSecond: sizeMiB / seconds, cpuPerGiB: cpu ? (Number(cpu[1]) + Number(cpu[2])) * (1024 / sizeMiB) : null };
 }
 
-async function benchMode(storage: 'local' | 's3', bigFile: string, work: string): Promise<{ ours: number[]; curl: number[] }> {
+async function benchMode(storage: 'local' | 's3', bigFile: string, work: string): Promise<{ ours: Run[]; curl: Run[] }> {
   const dataDir = await fs.mkdtemp(path.join(work, `emulator-${storage}-`));
   const emulator = await startEmulatorProcess(storage, dataDir);
   try {
@@ -117,17 +139,25 @@ async function benchMode(storage: 'local' | 's3', bigFile: string, work: string)
     const url = `${emulator.url}/share/results/${file.hash}/${file.name}`;
     // The app is long-running: load undici's parser and open a connection before timing (curl's own start-up is timed).
     await (await request(`${emulator.url}/api/v2/server/counters`)).body.dump();
-    const ours: number[] = [];
-    const curl: number[] = [];
+    const run = (who: 'ours' | 'curl', target: string) => (who === 'ours' ? timeOurs(url, target) : timeCurl(url, target));
+    // Warm-up (untimed): JIT, the emulator's first stream, the file's pages in the cache.
+    for (const who of ['ours', 'curl'] as const) {
+      const target = path.join(work, `out-${who}.bin`);
+      await run(who, target);
+      await fs.rm(target, { force: true });
+    }
+    const ours: Run[] = [];
+    const curl: Run[] = [];
     for (let round = 0; round < rounds; round++) {
       // Alternate who goes first, so page-cache write-back hurts both alike.
       const order = round % 2 === 0 ? (['ours', 'curl'] as const) : (['curl', 'ours'] as const);
       for (const who of order) {
         const target = path.join(work, `out-${who}.bin`);
-        const rate = who === 'ours' ? await timeOurs(url, target) : await timeCurl(url, target);
-        (who === 'ours' ? ours : curl).push(rate);
+        const result = await run(who, target);
+        (who === 'ours' ? ours : curl).push(result);
         await fs.rm(target, { force: true });
-        console.log(`  ${storage.padEnd(5)} round ${round + 1} ${who.padEnd(4)} ${rate.toFixed(0).padStart(6)} MiB/s`);
+        const cpu = result.cpuPerGiB === null ? '' : `  ${result.cpuPerGiB.toFixed(2)} CPU s/GiB`;
+        console.log(`  ${storage.padEnd(5)} round ${round + 1} ${who.padEnd(4)} ${result.mibPerSecond.toFixed(0).padStart(6)} MiB/s${cpu}`);
       }
     }
     return { ours, curl };
@@ -138,24 +168,35 @@ async function benchMode(storage: 'local' | 's3', bigFile: string, work: string)
 }
 
 const best = (runs: number[]) => Math.max(...runs);
-const median = (runs: number[]) => [...runs].sort((a, b) => a - b)[Math.floor(runs.length / 2)];
+const least = (runs: number[]) => Math.min(...runs);
+const median = (runs: number[]) => {
+  const sorted = [...runs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+const cpuFigures = (runs: Run[]) => runs.map((run) => run.cpuPerGiB).filter((cpu): cpu is number => cpu !== null);
 
 const work = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-download-'));
 try {
   const bigFile = path.join(work, 'big.bin');
   console.log(`bench-download: ${sizeMiB} MiB, ${rounds} round(s) per client, emulator in its own process, loopback`);
   await makeBigFile(bigFile);
-  const results: Record<string, { ours: number[]; curl: number[] }> = {};
+  const results: Record<string, { ours: Run[]; curl: Run[] }> = {};
   for (const storage of ['local', 's3'] as const) results[storage] = await benchMode(storage, bigFile, work);
   console.log('');
-  console.log('mode   figure   ours MiB/s   curl MiB/s   ours/curl');
+  console.log('mode   figure   ours MiB/s   curl MiB/s   ours/curl   ours CPU s/GiB   curl CPU s/GiB');
   for (const [storage, runs] of Object.entries(results)) {
-    for (const [figure, pick] of [['best', best], ['median', median]] as const) {
-      const ours = pick(runs.ours);
-      const curl = pick(runs.curl);
-      console.log(`${storage.padEnd(6)} ${figure.padEnd(6)} ${ours.toFixed(0).padStart(12)} ${curl.toFixed(0).padStart(12)} ${(ours / curl).toFixed(2).padStart(11)}`);
+    for (const [figure, pick, pickCpu] of [['best', best, least], ['median', median, median]] as const) {
+      const ours = pick(runs.ours.map((run) => run.mibPerSecond));
+      const curl = pick(runs.curl.map((run) => run.mibPerSecond));
+      const cpu = (list: Run[]) => (cpuFigures(list).length ? pickCpu(cpuFigures(list)).toFixed(2) : 'n/a');
+      console.log(
+        `${storage.padEnd(6)} ${figure.padEnd(6)} ${ours.toFixed(0).padStart(12)} ${curl.toFixed(0).padStart(12)} ${(ours / curl).toFixed(2).padStart(11)}` +
+          `${cpu(runs.ours).padStart(17)}${cpu(runs.curl).padStart(17)}`,
+      );
     }
   }
+  console.log('(CPU: best = least CPU per GiB; ours includes this process\'s own thread pool and GC)');
   console.log(`load average (other processes share these ${os.cpus().length} cores): ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   console.log(`peak RSS of this process (our downloader; the emulator runs apart): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
 } finally {
