@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SettingsStore } from '../../electron/services/settings/settings-store';
+import { SettingsStore, storedServer } from '../../electron/services/settings/settings-store';
 import { createTestServices } from '../support/services';
 
 const tempDir = () => mkdtemp(path.join(os.tmpdir(), 'settings-test-'));
@@ -14,21 +14,7 @@ describe('SettingsStore', () => {
     expect(corruptCopy).toBeNull();
     expect(store.get().servers).toEqual([]);
     await store.update((draft) => {
-      draft.servers.push({
-        id: 's1',
-        kind: 'michigan',
-        label: 'Michigan',
-        url: 'https://imputationserver.sph.umich.edu',
-        serverName: null,
-        user: null,
-        tokenExpiresAt: null,
-        apps: [],
-        lastCheckedAt: null,
-        expiryNotifiedFor: null,
-        liveJobLimit: 3,
-          downloadDir: null,
-          autoDownload: false,
-      });
+      draft.servers.push(storedServer.parse({ id: 's1', kind: 'michigan', label: 'Michigan', url: 'https://imputationserver.sph.umich.edu' }));
     });
     const reopened = await SettingsStore.open(dir);
     expect(reopened.store.get().servers).toHaveLength(1);

@@ -12,7 +12,7 @@ import type { ServerInfo } from '../cloudgene/schemas';
 import { sanitizeSegment } from '../downloads/safe-path';
 import type { Logger, Notifier } from '../ports';
 import { secretAccounts, type SecretStore } from '../secrets/secret-store';
-import type { SettingsStore, StoredServer } from '../settings/settings-store';
+import { storedServer, type SettingsStore, type StoredServer } from '../settings/settings-store';
 import { defaultLabel, parseServerUrl, presetServers } from './server-url';
 import { deriveStatus, describeStatus, type CheckProblem } from './server-status';
 
@@ -81,17 +81,13 @@ export class ServersService {
     const token = request.token.trim();
     const checked = await this.verify(url, token);
     await this.deps.secrets.set(secretAccounts.token(url), token);
-    const server: StoredServer = {
+    const server = storedServer.parse({
       id: randomUUID(),
       kind: request.kind,
       label: request.label?.trim() || (request.kind === 'custom' ? checked.info.name || defaultLabel('custom', url) : defaultLabel(request.kind, url)),
       url,
       ...this.learned(checked),
-      expiryNotifiedFor: null,
-      liveJobLimit: 3,
-          downloadDir: null,
-          autoDownload: false,
-    };
+    });
     this.runtime.set(server.id, { problem: checked.info.maintenance ? 'maintenance' : null, detail: checked.info.maintenanceMessage, hasToken: true, starting: false });
     await this.deps.settings.update((draft) => {
       draft.servers.push(server);
@@ -107,21 +103,8 @@ export class ServersService {
     if (!existing) {
       this.runtime.set(id, { problem: null, detail: null, hasToken: true, starting: true });
       await this.deps.settings.update((draft) => {
-        draft.servers.push({
-          id,
-          kind: 'demo',
-          label: 'Demo server',
-          url: 'http://127.0.0.1',
-          serverName: null,
-          user: null,
-          tokenExpiresAt: null,
-          apps: [],
-          lastCheckedAt: null,
-          expiryNotifiedFor: null,
-          liveJobLimit: 3,
-          downloadDir: null,
-          autoDownload: false,
-        });
+        // Everything else takes the schema's defaults; the URL is set once the emulator runs.
+        draft.servers.push(storedServer.parse({ id, kind: 'demo', label: 'Demo server', url: 'http://127.0.0.1' }));
       });
       this.changed();
     }
