@@ -83,6 +83,12 @@ describe('step messages (cloudgene-api.md 4.4, server-apps.md 6)', () => {
     expect(prepareMessage({ type: 2, html: 'Uploaded data is hg19 and reference is hg38.' })).toMatchObject({ kind: 'text', tone: 'warning' });
   });
 
+  it('splits out a password that holds < and > as the server writes it, unescaped', () => {
+    const message = prepareMessage({ type: 0, html: 'We encrypted the results with the following password: <b>yaisNn1UVP<0C;</b>' });
+    expect(message.kind).toBe('password');
+    expect(message.password).toEqual({ before: 'We encrypted the results with the following password: ', value: 'yaisNn1UVP<0C;', after: '' });
+  });
+
   it('splits out the results password so the page can hide it', () => {
     const message = prepareMessage({ type: 0, html: 'Data have been exported successfully. We encrypted the results with the following password: <b>tMFk&amp;p{x6</b>' });
     expect(message.kind).toBe('password');

@@ -33,7 +33,9 @@ export function toneOf(type: number): MessageTone {
 // The progressbar template: <b>{label} ({done}/{total})</b><br><div class="progress" ...> with
 // three empty "progress-bar" divs inside (server-apps.md 6.1).
 const PROGRESS_HEADER = /<b>\s*([^<]*?)\s*\((\d+)\s*\/\s*(\d+)\)\s*<\/b>\s*(?:<br\s*\/?>)?/i;
-const PASSWORD = /^(.*?following password:\s*)<b>([^<]*)<\/b>(.*)$/is;
+// The generated password may hold '<' and '>' (its symbols include them), and the server writes it
+// into the HTML as is: take everything up to the closing </b>, which a password cannot contain.
+const PASSWORD = /^(.*?following password:\s*)<b>([\s\S]*?)<\/b>(.*)$/is;
 const PROGRESS_BAR = /<div[^>]*class="[^"]*\bprogress\b[^"]*"[^>]*>(?:\s*<div[^>]*>\s*<\/div>)*\s*<\/div>/gi;
 
 export function parseProgress(html: string): Progress | null {
