@@ -6,11 +6,14 @@
 // The emulator runs in its own process (as a real server would), so our downloader and curl each
 // get the client side to themselves. The demo job's chr_*.zip is swapped for a symlink to one big
 // file (the emulator streams whatever its workspace holds), and the file gets enough credits.
-// Each mode starts with an untimed warm-up run of each client, then alternates who goes first.
+// Each mode starts with an untimed warm-up run of each client, then alternates who goes first;
+// every run starts with the page cache's write-back done (`sync`), so none pays for the last.
 // Prints MiB/s and CPU seconds per GiB per run (ours: this process; curl: via /usr/bin/time when
 // present), the best and median of each, and the ratio ours/curl. Figures, not assertions.
-// Our side reports progress the way the download manager does (a rate sample per chunk).
-import { spawn } from 'node:child_process';
+// Our side is the app's `runTransfer` on a direct connection (the lean client in http-get.ts, as
+// the app uses without a proxy) and reports progress the way the download manager does (a rate
+// sample per read).
+import { execFileSync, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -96,6 +99,12 @@ async function timeOurs(url: string, target: string): Promise<Run> {
   return { mibPerSecond: sizeMiB / seconds, cpuPerGiB: ((used.user + used.system) / 1e6) * (1024 / sizeMiB) };
 }
 
+/** Removes a run's output and waits for the disk to be idle, so no run pays for the last one's write-back. */
+async function settle(target: string): Promise<void> {
+  await fs.rm(target, { force: true });
+  execFileSync('sync');
+}
+
 const TIME = '/usr/bin/time';
 const haveTime = existsSync(TIME);
 
@@ -144,7 +153,7 @@ async function benchMode(storage: 'local' | 's3', bigFile: string, work: string)
     for (const who of ['ours', 'curl'] as const) {
       const target = path.join(work, `out-${who}.bin`);
       await run(who, target);
-      await fs.rm(target, { force: true });
+      await settle(target);
     }
     const ours: Run[] = [];
     const curl: Run[] = [];
@@ -155,7 +164,7 @@ async function benchMode(storage: 'local' | 's3', bigFile: string, work: string)
         const target = path.join(work, `out-${who}.bin`);
         const result = await run(who, target);
         (who === 'ours' ? ours : curl).push(result);
-        await fs.rm(target, { force: true });
+        await settle(target);
         const cpu = result.cpuPerGiB === null ? '' : `  ${result.cpuPerGiB.toFixed(2)} CPU s/GiB`;
         console.log(`  ${storage.padEnd(5)} round ${round + 1} ${who.padEnd(4)} ${result.mibPerSecond.toFixed(0).padStart(6)} MiB/s${cpu}`);
       }
@@ -181,6 +190,7 @@ try {
   const bigFile = path.join(work, 'big.bin');
   console.log(`bench-download: ${sizeMiB} MiB, ${rounds} round(s) per client, emulator in its own process, loopback`);
   await makeBigFile(bigFile);
+  execFileSync('sync');
   const results: Record<string, { ours: Run[]; curl: Run[] }> = {};
   for (const storage of ['local', 's3'] as const) results[storage] = await benchMode(storage, bigFile, work);
   console.log('');

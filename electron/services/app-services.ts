@@ -1,7 +1,7 @@
 // The composition root of main's services: one place that turns Ports into IpcHandlers.
 // Used unchanged by the Electron main process, the browser preview and the tests.
 import { AppError, type FormField, type IpcHandlers, type Notice } from '../ipc/contract';
-import { createDispatcher, userAgent } from './cloudgene/http';
+import { createDispatcher, proxyConfigured, userAgent } from './cloudgene/http';
 import { listDirectory } from './files/dir-browser';
 import { FileRegistry } from './files/file-registry';
 import type { Ports } from './ports';
@@ -81,7 +81,9 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
   const manager = await DownloadManager.open({
     queueFile: path.join(ports.userDataDir, 'downloads.json'),
     completedDir: path.join(ports.userDataDir, 'downloads-completed'),
-    dispatcher,
+    // Direct connections use the downloads' own lean client; a proxy goes through undici.
+    proxyDispatcher: proxyConfigured({ proxyUrl: options.proxyUrl }) ? dispatcher : undefined,
+    userAgent: userAgent(ports.appVersion),
     log: (line) => ports.log.info(line),
   });
   const downloads = new DownloadsService({

@@ -1,8 +1,7 @@
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CloudgeneClient } from '../../electron/services/cloudgene/client';
-import { createDispatcher, proxyUrlFromPac, userAgent } from '../../electron/services/cloudgene/http';
+import { createDispatcher, proxyConfigured, proxyUrlFromPac, userAgent } from '../../electron/services/cloudgene/http';
+import { startForwardProxy } from '../support/forward-proxy';
 import { fixed, startTinyServer, type TinyServer } from './tinyServer';
 
 const closers: (() => Promise<void>)[] = [];
@@ -10,37 +9,10 @@ afterEach(async () => {
   while (closers.length) await closers.pop()!();
 });
 
-/** A loopback forward proxy that sends every request, whatever host it names, to `targetPort`. */
 async function startProxy(targetPort: number): Promise<{ url: string; seen: string[] }> {
-  const seen: string[] = [];
-  const proxy: Server = createServer((req, res) => {
-    seen.push(`${req.method} ${req.url}`);
-    const upstream = httpRequest({ host: '127.0.0.1', port: targetPort, method: req.method, path: new URL(req.url!).pathname, headers: req.headers }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    });
-    req.pipe(upstream);
-  });
-  proxy.on('connect', (req, socket, head) => {
-    seen.push(`CONNECT ${req.url}`);
-    const upstream = connect(targetPort, '127.0.0.1', () => {
-      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      upstream.write(head);
-      upstream.pipe(socket);
-      socket.pipe(upstream);
-    });
-    upstream.on('error', () => socket.destroy());
-    socket.on('error', () => upstream.destroy());
-  });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  closers.push(
-    () =>
-      new Promise<void>((resolve) => {
-        proxy.closeAllConnections();
-        proxy.close(() => resolve());
-      }),
-  );
-  return { url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, seen };
+  const proxy = await startForwardProxy(targetPort);
+  closers.push(() => proxy.close());
+  return proxy;
 }
 
 async function target(): Promise<TinyServer> {
@@ -82,6 +54,14 @@ describe('dispatcher and proxy', () => {
     const client = new CloudgeneClient({ baseUrl: `http://cloudgene.example.test:${port}`, userAgent: 'x', dispatcher });
     await client.counters();
     expect(proxy.seen).toHaveLength(1);
+  });
+
+  it('says whether a proxy may be used (downloads then leave their direct client for undici)', () => {
+    expect(proxyConfigured({ proxyUrl: null })).toBe(false);
+    expect(proxyConfigured({ proxyUrl: 'http://p:8080' })).toBe(true);
+    expect(proxyConfigured({ env: {} })).toBe(false);
+    expect(proxyConfigured({ env: { https_proxy: 'http://p:8080' } })).toBe(true);
+    expect(proxyConfigured({ env: { HTTP_PROXY: 'http://p:8080' } })).toBe(true);
   });
 
   it('reads proxy answers of session.resolveProxy()', () => {

@@ -31,6 +31,13 @@ export interface DispatcherOptions {
 // Loopback never goes through a proxy: the built-in demo server listens there.
 const LOOPBACK_NO_PROXY = 'localhost,127.0.0.1,[::1]';
 
+/** Whether `createDispatcher(options)` may send requests through a proxy (else every connection is direct). */
+export function proxyConfigured(options: DispatcherOptions = {}): boolean {
+  if (options.proxyUrl !== undefined) return options.proxyUrl !== null;
+  const env = options.env ?? process.env;
+  return Boolean(env.HTTPS_PROXY ?? env.https_proxy ?? env.HTTP_PROXY ?? env.http_proxy);
+}
+
 export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
   // Keep-alive with undici's idle defaults (4 s unless the server's Keep-Alive header says otherwise),
   // short enough not to race a server closing idle connections.

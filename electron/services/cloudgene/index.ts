@@ -12,6 +12,7 @@ export {
 export {
   createDispatcher,
   JSON_TIMEOUTS,
+  proxyConfigured,
   proxyUrlFromPac,
   STREAMING_TIMEOUTS,
   userAgent,

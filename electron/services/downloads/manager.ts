@@ -56,7 +56,9 @@ export interface DownloadManagerOptions {
   /** Space kept free on the disk besides the files themselves (default 64 MiB). */
   diskReserveBytes?: number;
   freeSpace?: FreeSpaceProbe;
-  dispatcher?: Dispatcher;
+  /** Given when a proxy is configured: transfers then go through it (see TransferOptions). */
+  proxyDispatcher?: Dispatcher;
+  userAgent?: string;
   /** Idle time after which a silent connection counts as broken (default 120 s). */
   timeoutMs?: number;
   now?: () => number;
@@ -348,7 +350,8 @@ export class DownloadManager {
         finalPath,
         resume,
         signal: active.controller.signal,
-        dispatcher: this.options.dispatcher,
+        proxyDispatcher: this.options.proxyDispatcher,
+        userAgent: this.options.userAgent,
         timeoutMs: this.options.timeoutMs,
         now: this.now,
         onCreditSpent: () => {

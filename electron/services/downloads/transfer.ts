@@ -11,9 +11,10 @@
 import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { finished } from 'node:stream/promises';
 import { request, type Dispatcher } from 'undici';
+import { type Answer, type AnswerBody, type AnswerHeaders, fromUndici, header } from './answer';
 import { DownloadError, errorFromAnswer, isDownloadError, looksLikeErrorBody } from './errors';
+import { httpGet } from './http-get';
 import { formatBytes } from './size-label';
 
 /** Where and until when a transfer can continue for free (the pre-signed URL the server redirected to). */
@@ -44,8 +45,11 @@ export interface TransferOptions {
   onCreditSpent?: () => void;
   /** Called when the answer's headers are in: the size, and whether a break could be resumed for free. */
   onResponse?: (info: { totalBytes: number | null; resume: ResumeInfo | null }) => void;
-  dispatcher?: Dispatcher;
+  /** Set when a proxy is configured: requests then go through undici and this dispatcher. Without
+   *  it the direct client (http-get.ts) fetches, at a fraction of the CPU per GiB. */
+  proxyDispatcher?: Dispatcher;
   now?: () => number;
+  userAgent?: string;
   /** Idle time after which a silent connection counts as broken. */
   timeoutMs?: number;
 }
@@ -67,10 +71,7 @@ const ERROR_BODY_SNIFF_BYTES = 4096;
 const EXPIRY_MARGIN_MS = 2 * 60_000;
 /** S3 pre-signed URLs from Cloudgene live 1 h (`S3Workspace#createPublicLink`). */
 const DEFAULT_LINK_LIFETIME_S = 3600;
-/** Body bytes gathered per disk write; at 64 KiB per socket read, 16 reads per write. */
-const WRITE_BATCH_BYTES = 1024 * 1024;
-/** Bytes waiting for the disk beyond which the body is paused (back-pressure to the socket). */
-const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
+const DEFAULT_USER_AGENT = 'ImputationDesktop';
 
 export function partPathOf(finalPath: string): string {
   return `${finalPath}.part`;
@@ -101,7 +102,7 @@ async function fromShareUrl(options: TransferOptions, partPath: string, now: () 
   let spentCredit = false;
   let redirected = false;
   for (let hop = 0; ; hop++) {
-    let answer: Dispatcher.ResponseData;
+    let answer: Answer;
     try {
       answer = await get(options, url, {});
     } catch (error) {
@@ -174,16 +175,19 @@ async function fromPresignedUrl(
   throw await errorAnswer(statusCode, body, false);
 }
 
-async function get(options: TransferOptions, url: string, headers: Record<string, string>): Promise<Dispatcher.ResponseData> {
+async function get(options: TransferOptions, url: string, headers: Record<string, string>): Promise<Answer> {
   const timeout = options.timeoutMs ?? 120_000;
-  return request(url, {
+  const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
+  if (!options.proxyDispatcher) return httpGet(url, { headers, signal: options.signal, timeoutMs: timeout, userAgent });
+  const answer = await request(url, {
     method: 'GET',
-    headers: { 'accept-encoding': 'identity', ...headers },
+    headers: { 'accept-encoding': 'identity', 'user-agent': userAgent, ...headers },
     signal: options.signal,
-    dispatcher: options.dispatcher,
+    dispatcher: options.proxyDispatcher,
     headersTimeout: timeout,
     bodyTimeout: timeout,
   });
+  return fromUndici(answer);
 }
 
 /**
@@ -192,7 +196,7 @@ async function get(options: TransferOptions, url: string, headers: Record<string
  */
 async function writeBody(
   options: TransferOptions,
-  body: Dispatcher.ResponseData['body'],
+  body: AnswerBody,
   partPath: string,
   offset: number,
   totalBytes: number | null,
@@ -202,34 +206,35 @@ async function writeBody(
     if (offset > 0) await fs.truncate(partPath, offset);
     file = await fs.open(partPath, offset > 0 ? 'a' : 'w');
   } catch (error) {
-    body.destroy(); // frees the connection; nothing was written
+    await body.dump(); // frees the connection; nothing was written
     throw diskFailure(error as NodeJS.ErrnoException, partPath);
   }
   let received = offset;
-  const writer = new BatchedFileWriter(file, () => {
-    if (writer.failure) body.destroy();
-    else if (body.isPaused()) body.resume();
-  });
-  body.on('data', (chunk: Buffer) => {
-    received += chunk.length;
-    if (!writer.add(chunk)) body.pause();
-    options.onProgress?.({ receivedBytes: received, totalBytes });
-  });
+  let diskError: NodeJS.ErrnoException | null = null;
   let networkError: unknown = null;
   try {
-    await finished(body);
+    await body.pump(
+      (segments, bytes) =>
+        writeAll(file, segments, bytes).catch((error: NodeJS.ErrnoException) => {
+          diskError ??= error;
+          throw error;
+        }),
+      (bodyBytes) => {
+        received = offset + bodyBytes;
+        options.onProgress?.({ receivedBytes: received, totalBytes });
+      },
+    );
   } catch (error) {
     networkError = error;
   } finally {
-    await writer.flush();
     await file.close().catch((error: NodeJS.ErrnoException) => {
-      writer.failure ??= error;
+      diskError ??= error;
     });
   }
-  if (writer.failure) throw diskFailure(writer.failure, partPath);
+  if (diskError) throw diskFailure(diskError, partPath);
   if (options.signal?.aborted) throw new DownloadError('aborted', { cause: networkError });
   const progress = `after ${formatBytes(received)}${totalBytes !== null ? ` of ${formatBytes(totalBytes)}` : ''}`;
-  if (networkError) throw new DownloadError('interrupted', { cause: networkError, detail: progress });
+  if (networkError) throw asDownloadError(networkError, options.signal, progress);
   if (totalBytes !== null && received !== totalBytes) throw new DownloadError('interrupted', { detail: progress });
   return received;
 }
@@ -239,66 +244,10 @@ function diskFailure(failed: NodeJS.ErrnoException, partPath: string): DownloadE
   return new DownloadError('io', { cause: failed, detail: `${failed.code ?? failed.message} writing ${path.basename(partPath)}` });
 }
 
-/**
- * Gathers body chunks (one per 64 KiB socket read) and writes them with one `writev` per
- * WRITE_BATCH_BYTES. A write stream issues a thread-pool write per chunk whenever the disk keeps
- * up, and those round trips were most of the client's CPU per GiB (issue 7).
- */
-class BatchedFileWriter {
-  failure: NodeJS.ErrnoException | null = null;
-  private chunks: Buffer[] = [];
-  private queuedBytes = 0;
-  private writing: Promise<void> | null = null;
-
-  /** @param onWritten after each write: the caller resumes the body, or stops it on `failure` */
-  constructor(
-    private readonly file: FileHandle,
-    private readonly onWritten: () => void,
-  ) {}
-
-  /** Queues a chunk; false means enough is waiting for the disk and the body should pause. */
-  add(chunk: Buffer): boolean {
-    if (this.failure) return false;
-    this.chunks.push(chunk);
-    this.queuedBytes += chunk.length;
-    if (!this.writing && this.queuedBytes >= WRITE_BATCH_BYTES) this.startWrite();
-    return this.queuedBytes < MAX_QUEUED_BYTES;
-  }
-
-  /** Writes whatever is still queued (unless the disk already failed). */
-  async flush(): Promise<void> {
-    while (this.writing || (this.queuedBytes > 0 && !this.failure)) {
-      if (!this.writing) this.startWrite();
-      await this.writing;
-    }
-  }
-
-  private startWrite(): void {
-    const chunks = this.chunks;
-    const bytes = this.queuedBytes;
-    this.chunks = [];
-    this.queuedBytes = 0;
-    this.writing = writeAll(this.file, chunks, bytes).then(
-      () => this.written(),
-      (error: NodeJS.ErrnoException) => {
-        this.failure ??= error;
-        this.chunks = [];
-        this.queuedBytes = 0;
-        this.written();
-      },
-    );
-  }
-
-  private written(): void {
-    this.writing = null;
-    if (!this.failure && this.queuedBytes >= WRITE_BATCH_BYTES) this.startWrite();
-    if (this.failure || this.queuedBytes < MAX_QUEUED_BYTES) this.onWritten();
-  }
-}
-
+/** One batch to disk with `writev`, finishing a short write rather than losing bytes. */
 async function writeAll(file: FileHandle, chunks: Buffer[], bytes: number): Promise<void> {
   let { bytesWritten } = await file.writev(chunks);
-  // A short write is rare on a regular file (libuv already loops); finish it rather than lose bytes.
+  // A short write is rare on a regular file (libuv already loops).
   while (bytesWritten < bytes) {
     const rest = Buffer.concat(chunks).subarray(bytesWritten);
     chunks = [rest];
@@ -321,31 +270,24 @@ async function finish(options: TransferOptions, partPath: string, result: Transf
   return result;
 }
 
-async function errorAnswer(status: number, body: Dispatcher.ResponseData['body'], fromShareUrl: boolean): Promise<DownloadError> {
-  let text = '';
-  try {
-    for await (const chunk of body) {
-      if (text.length < 64 * 1024) text += (chunk as Buffer).toString('utf8');
-    }
-  } catch {
-    // the message is a nicety; the status says enough
-  }
-  return errorFromAnswer(status, text.slice(0, 64 * 1024), fromShareUrl);
+async function errorAnswer(status: number, body: AnswerBody, fromShareUrl: boolean): Promise<DownloadError> {
+  // The message is a nicety; the status says enough when the body does not arrive.
+  return errorFromAnswer(status, await body.text(64 * 1024), fromShareUrl);
 }
 
-function asDownloadError(error: unknown, signal: AbortSignal | undefined): DownloadError {
+/** @param progress how far the body got, for a break while it flowed ("after 1 GB of 2 GB") */
+function asDownloadError(error: unknown, signal: AbortSignal | undefined, progress?: string): DownloadError {
   if (isDownloadError(error)) return error;
   if (signal?.aborted) return new DownloadError('aborted', { cause: error });
-  const code = (error as { code?: string }).code;
+  const { code, path: filePath } = (error ?? {}) as { code?: string; path?: string };
   if (code === 'ENOSPC') return new DownloadError('disk-full', { cause: error });
+  // Errors of the file system name their file; everything else here came from the connection.
+  if (filePath !== undefined) return new DownloadError('io', { cause: error, detail: code ?? (error as Error).message });
   if (isConnectFailure(error)) return new DownloadError('network', { cause: error, detail: code });
-  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_SOCKET' || code === 'ECONNRESET') {
-    return new DownloadError('interrupted', { cause: error, detail: code });
+  if (code === 'HTTP_BAD_RESPONSE' || code === 'UND_ERR_RESPONSE' || code === 'HPE_INVALID_CONSTANT') {
+    return new DownloadError('invalid-response', { cause: error, detail: (error as Error).message });
   }
-  if (typeof code === 'string' && (error as { syscall?: string }).syscall) {
-    return new DownloadError('io', { cause: error, detail: code });
-  }
-  return new DownloadError('interrupted', { cause: error, detail: code ?? (error as Error)?.message });
+  return new DownloadError('interrupted', { cause: error, detail: progress ?? code ?? (error as Error)?.message });
 }
 
 function isConnectFailure(error: unknown): boolean {
@@ -356,7 +298,8 @@ function isConnectFailure(error: unknown): boolean {
     code === 'EAI_AGAIN' ||
     code === 'EHOSTUNREACH' ||
     code === 'ENETUNREACH' ||
-    code === 'UND_ERR_CONNECT_TIMEOUT'
+    code === 'UND_ERR_CONNECT_TIMEOUT' ||
+    code === 'HTTP_CONNECT_TIMEOUT'
   );
 }
 
@@ -368,12 +311,7 @@ async function sizeOnDisk(file: string): Promise<number> {
   }
 }
 
-function header(headers: Dispatcher.ResponseData['headers'], name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-function contentLength(headers: Dispatcher.ResponseData['headers']): number | null {
+function contentLength(headers: AnswerHeaders): number | null {
   const value = header(headers, 'content-length');
   if (value === undefined || !/^\d+$/.test(value.trim())) return null;
   return Number(value);
