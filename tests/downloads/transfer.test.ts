@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -169,6 +171,27 @@ describe('runTransfer', () => {
     const error = await failure(runTransfer({ url, finalPath: path.join(dir, 'a.txt'), onCreditSpent: () => credits++ }));
     expect(error.code).toBe('network');
     expect(credits).toBe(0);
+  });
+
+  it('refuses a server whose certificate is not trusted, before any request (no credit)', async () => {
+    const tlsDir = path.join(import.meta.dirname, 'support', 'tls');
+    const requests: string[] = [];
+    const secure = https.createServer({ key: readFileSync(path.join(tlsDir, 'key.pem')), cert: readFileSync(path.join(tlsDir, 'cert.pem')) }, (req, res) => {
+      requests.push(req.url ?? '');
+      res.end('x');
+    });
+    await new Promise<void>((resolve) => secure.listen(0, '127.0.0.1', resolve));
+    try {
+      let credits = 0;
+      const url = `https://localhost:${(secure.address() as AddressInfo).port}/share/results/abc/a.txt`;
+      const error = await failure(runTransfer({ url, finalPath: path.join(dir, 'a.txt'), onCreditSpent: () => credits++ }));
+      expect(error.code).toBe('network');
+      expect(error.message).toContain("the server's certificate is not trusted");
+      expect(credits).toBe(0);
+      expect(requests).toEqual([]);
+    } finally {
+      await new Promise<void>((resolve) => secure.close(() => resolve()));
+    }
   });
 
   it('stops on abort and keeps the .part file', async () => {

@@ -77,8 +77,20 @@ function errorCode(error: unknown): string | undefined {
   return undefined;
 }
 
-function describeNetworkFailure(error: unknown): string | undefined {
+/** TLS verification failures: the connection was refused by us before a request was sent. */
+export const CERTIFICATE_ERROR_CODES: readonly string[] = [
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+];
+
+/** Words for a failed connection ("the server refused the connection"), else its code. */
+export function describeNetworkFailure(error: unknown): string | undefined {
   const code = errorCode(error);
+  if (code !== undefined && CERTIFICATE_ERROR_CODES.includes(code)) return "the server's certificate is not trusted";
   switch (code) {
     case 'ECONNREFUSED':
       return 'the server refused the connection';
@@ -89,12 +101,6 @@ function describeNetworkFailure(error: unknown): string | undefined {
     case 'EPIPE':
     case 'UND_ERR_SOCKET':
       return 'the connection was closed';
-    case 'CERT_HAS_EXPIRED':
-    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
-    case 'SELF_SIGNED_CERT_IN_CHAIN':
-    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
-    case 'ERR_TLS_CERT_ALTNAME_INVALID':
-      return "the server's certificate is not trusted";
     default:
       return code;
   }

@@ -12,6 +12,7 @@ import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { request, type Dispatcher } from 'undici';
+import { CERTIFICATE_ERROR_CODES, describeNetworkFailure } from '../cloudgene/classifyError';
 import { type Answer, type AnswerBody, type AnswerHeaders, fromUndici, header } from './answer';
 import { DownloadError, errorFromAnswer, isDownloadError, looksLikeErrorBody } from './errors';
 import { httpGet } from './http-get';
@@ -283,16 +284,18 @@ function asDownloadError(error: unknown, signal: AbortSignal | undefined, progre
   if (code === 'ENOSPC') return new DownloadError('disk-full', { cause: error });
   // Errors of the file system name their file; everything else here came from the connection.
   if (filePath !== undefined) return new DownloadError('io', { cause: error, detail: code ?? (error as Error).message });
-  if (isConnectFailure(error)) return new DownloadError('network', { cause: error, detail: code });
+  if (isConnectFailure(error)) return new DownloadError('network', { cause: error, detail: describeNetworkFailure(error) });
   if (code === 'HTTP_BAD_RESPONSE' || code === 'UND_ERR_RESPONSE' || code === 'HPE_INVALID_CONSTANT') {
     return new DownloadError('invalid-response', { cause: error, detail: (error as Error).message });
   }
   return new DownloadError('interrupted', { cause: error, detail: progress ?? code ?? (error as Error)?.message });
 }
 
+/** Failures before a request left this machine: no credit was spent. */
 function isConnectFailure(error: unknown): boolean {
   const code = (error as { code?: string } | null)?.code;
   return (
+    (code !== undefined && CERTIFICATE_ERROR_CODES.includes(code)) ||
     code === 'ECONNREFUSED' ||
     code === 'ENOTFOUND' ||
     code === 'EAI_AGAIN' ||
