@@ -7,6 +7,7 @@ import {
   dialog,
   ipcMain,
   nativeTheme,
+  net,
   Notification,
   powerMonitor,
   powerSaveBlocker,
@@ -19,6 +20,7 @@ import { eventChannelNames, type EventSink } from '../ipc/contract';
 import { registerIpc } from '../ipc/register';
 import { createAppServices, type AppServices } from '../services/app-services';
 import { proxyUrlFromPac } from '../services/cloudgene/http';
+import { pollNetwork } from '../services/network-events';
 import type { Logger, Notifier } from '../services/ports';
 import { openSecretStore } from '../services/secrets/keytar-store';
 import { registerAppScheme, serveRenderer } from './protocol';
@@ -146,6 +148,7 @@ void app.whenReady().then(async () => {
       onSuspend: (listener) => powerMonitor.on('suspend', listener),
       onResume: (listener) => powerMonitor.on('resume', listener),
     },
+    network: pollNetwork(() => net.isOnline()),
     keepAwake: {
       start() {
         const id = powerSaveBlocker.start('prevent-app-suspension');

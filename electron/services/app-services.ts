@@ -111,8 +111,13 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
     maxBackoffMs: options.watcher?.maxBackoffMs,
   });
   if (options.watchJobs ?? true) watcher.start();
-  ports.power?.onSuspend(() => watcher.pause());
-  ports.power?.onResume(() => watcher.resume());
+  ports.power?.onSuspend(() => watcher.pause('sleep'));
+  ports.power?.onResume(() => watcher.resume('sleep'));
+  ports.network?.onOffline(() => watcher.pause('offline'));
+  ports.network?.onOnline(() => {
+    watcher.resume('offline');
+    void servers.refreshAll(); // server cards may still say "unreachable" from while it was down
+  });
   const liveJobLimit = (serverId: string) => settings.get().servers.find((server) => server.id === serverId)?.liveJobLimit ?? 3;
   const uploads = new UploadQueue({ servers, jobs, secrets: ports.secrets, events: ports.events, log: ports.log, keepAwake: ports.keepAwake, liveJobLimit });
   const formCache = new Map<string, FormField[]>();

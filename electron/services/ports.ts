@@ -32,6 +32,12 @@ export interface PowerEvents {
   onResume(listener: () => void): void;
 }
 
+/** The network going away and coming back (Electron: `net.isOnline()`). */
+export interface NetworkEvents {
+  onOffline(listener: () => void): void;
+  onOnline(listener: () => void): void;
+}
+
 export interface Ports {
   mode: 'electron' | 'web';
   appName: string;
@@ -49,6 +55,7 @@ export interface Ports {
   /** The OS keychain, or memory for this run where there is none (see secrets/keytar-store.ts). */
   secrets: SecretStore;
   power?: PowerEvents;
+  network?: NetworkEvents;
   /** Keeps the machine awake during uploads (Electron's powerSaveBlocker); returns the release. */
   keepAwake?: { start(): () => void };
   /** The system clipboard of the user's desktop (Electron); absent in the browser preview. */

@@ -27,9 +27,27 @@ function statesSeen(jobId: string): number[] {
     .filter((state, index, all) => index === 0 || state !== all[index - 1]);
 }
 
+/** The machine's sleep and network events, fired by the tests. */
+const system = {
+  listeners: new Map<string, (() => void)[]>(),
+  on(name: string) {
+    return (listener: () => void) => void this.listeners.set(name, [...(this.listeners.get(name) ?? []), listener]);
+  },
+  fire(name: 'suspend' | 'resume' | 'offline' | 'online') {
+    for (const listener of this.listeners.get(name) ?? []) listener();
+  },
+};
+
 async function start(options: { speed?: number } = {}): Promise<void> {
   emulator = await withEmulator({ speed: options.speed ?? 150, seed: 'empty' });
-  services = await createTestServices({}, { watchJobs: true, watcher: { heartbeatMs: 20, pollIntervalMs: 40, listIntervalMs: 60_000, maxBackoffMs: 400 } });
+  system.listeners.clear();
+  services = await createTestServices(
+    {
+      power: { onSuspend: system.on('suspend'), onResume: system.on('resume') },
+      network: { onOffline: system.on('offline'), onOnline: system.on('online') },
+    },
+    { watchJobs: true, watcher: { heartbeatMs: 20, pollIntervalMs: 40, listIntervalMs: 60_000, maxBackoffMs: 400 } },
+  );
   serverId = (await services.handlers['servers:add']({ kind: 'custom', url: emulator.url, token: emulator.token })).id;
 }
 
@@ -118,6 +136,26 @@ describe('watching through trouble', () => {
     await until(() => services.watcher.backoffOf(serverId), (delay) => delay >= 160);
     expect(services.logLines.some((line) => /next try in/.test(line))).toBe(true);
     await until(() => services.watcher.backoffOf(serverId), (delay) => delay === 40, 10_000);
+  });
+
+  it('asks nothing while offline or asleep, and catches up at once when both are over', async () => {
+    const jobId = await submitTestJob(services.servers.client(serverId), { name: 'Offline' });
+    await services.jobs.track(serverId, jobId);
+    system.fire('offline');
+    system.fire('suspend');
+    await new Promise((resolve) => setTimeout(resolve, 50)); // a request already in flight lands
+    const before = statesSeen(jobId);
+    await until(() => emulator.control.getJob(jobId)?.state, (state) => state === 4);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // many heartbeats and poll intervals
+    expect(statesSeen(jobId)).toEqual(before);
+
+    system.fire('online'); // still asleep
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(statesSeen(jobId)).toEqual(before);
+
+    system.fire('resume');
+    await until(() => statesSeen(jobId).at(-1), (state) => state === 4, 2000);
+    expect(services.notifications.filter((n) => n.kind === 'job-succeeded')).toHaveLength(1);
   });
 
   it('does not notify again after a restart of the services', async () => {

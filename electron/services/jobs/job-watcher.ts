@@ -1,6 +1,6 @@
 // Follows live jobs in the background: polls each live job's status (one request in flight per
 // job), re-reads every list now and then, backs off on errors up to 5 minutes, and pauses while
-// the machine sleeps, catching up at once on wake.
+// the machine sleeps or the network is down, catching up at once when both are back.
 import { CloudgeneError } from '../cloudgene/errors';
 import type { Logger } from '../ports';
 import type { JobsService } from './jobs-service';
@@ -17,6 +17,8 @@ export interface WatcherOptions {
   now?: () => number;
 }
 
+export type PauseReason = 'sleep' | 'offline';
+
 interface ServerLoop {
   nextPollAt: number;
   nextListAt: number;
@@ -27,7 +29,8 @@ export class JobWatcher {
   private readonly loops = new Map<string, ServerLoop>();
   private readonly inFlight = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
-  private paused = false;
+  /** Why the watcher is paused; it runs when this is empty. */
+  private readonly pausedFor = new Set<PauseReason>();
   private readonly now: () => number;
   private readonly listIntervalMs: number;
   private readonly maxBackoffMs: number;
@@ -50,14 +53,14 @@ export class JobWatcher {
     this.timer = null;
   }
 
-  /** The machine goes to sleep (or offline): no requests until resume(). */
-  pause(): void {
-    this.paused = true;
+  /** The machine goes to sleep, or offline: no requests until resume() with the same reason. */
+  pause(reason: PauseReason): void {
+    this.pausedFor.add(reason);
   }
 
-  /** Back from sleep: everything is due now. */
-  resume(): void {
-    this.paused = false;
+  /** Back from sleep or online again: once nothing else holds the watcher, everything is due now. */
+  resume(reason: PauseReason): void {
+    if (!this.pausedFor.delete(reason) || this.pausedFor.size > 0) return;
     for (const loop of this.loops.values()) {
       loop.nextPollAt = 0;
       loop.nextListAt = 0;
@@ -73,7 +76,7 @@ export class JobWatcher {
   }
 
   async tick(): Promise<void> {
-    if (this.paused) return;
+    if (this.pausedFor.size > 0) return;
     const servers = this.options.jobs.usableServers();
     const ids = new Set(servers.map((server) => server.id));
     for (const id of this.loops.keys()) if (!ids.has(id)) this.loops.delete(id);
