@@ -113,9 +113,13 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
   if (options.watchJobs ?? true) watcher.start();
   ports.power?.onSuspend(() => watcher.pause('sleep'));
   ports.power?.onResume(() => watcher.resume('sleep'));
-  ports.network?.onOffline(() => watcher.pause('offline'));
+  ports.network?.onOffline(() => {
+    watcher.pause('offline');
+    manager.setOnline(false);
+  });
   ports.network?.onOnline(() => {
     watcher.resume('offline');
+    manager.setOnline(true);
     void servers.refreshAll(); // server cards may still say "unreachable" from while it was down
   });
   const liveJobLimit = (serverId: string) => settings.get().servers.find((server) => server.id === serverId)?.liveJobLimit ?? 3;

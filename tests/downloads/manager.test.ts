@@ -287,4 +287,38 @@ describe('DownloadManager', () => {
     const total = events.filter((event) => event.type === 'total').at(-1);
     expect(total).toMatchObject({ receivedBytes: data.length, totalBytes: data.length });
   });
+
+  it('starts nothing while offline, then runs the queue as soon as the network is back', async () => {
+    server = await startFakeResultServer({ storage: 'local' });
+    const manager = await fx.open();
+    const data = randomBytes(300_000);
+    const file = fileOf('chr_7.zip', data);
+    manager.setOnline(false);
+    const [item] = await manager.enqueue([file], { destDir: fx.destDir });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(manager.get(item.id)?.state).toBe('queued');
+    expect(server.shareRequests.get(file.hash)).toBeUndefined(); // no credit spent while offline
+    manager.setOnline(true);
+    expect((await waitForItem(manager, item.id, settled)).state).toBe('completed');
+    expect(sha256(await fs.readFile(path.join(fx.destDir, 'chr_7.zip')))).toBe(sha256(data));
+  });
+
+  it('continues a transfer that failed on the connection when the network is back, for free', async () => {
+    server = await startFakeResultServer({ storage: 's3' });
+    const manager = await fx.open({ maxFreeRetries: 0 });
+    const data = randomBytes(800_000);
+    const file = fileOf('chr_8.zip', data);
+    server.dropNextAfter(500_000);
+    const [item] = await manager.enqueue([file], { destDir: fx.destDir });
+    const failed = await waitForItem(manager, item.id, settled);
+    expect(failed.state).toBe('failed');
+    expect(failed.error?.code).toBe('interrupted');
+    manager.setOnline(false);
+    manager.setOnline(true);
+    const done = await waitForItem(manager, item.id, (view) => view.state === 'completed');
+    expect(done.creditsSpent).toBe(1);
+    expect(server.shareRequests.get(file.hash)).toBe(1);
+    expect(server.s3Requests.at(-1)?.range).toBe('bytes=500000-');
+    expect(sha256(await fs.readFile(path.join(fx.destDir, 'chr_8.zip')))).toBe(sha256(data));
+  });
 });

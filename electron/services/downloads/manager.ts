@@ -91,6 +91,8 @@ export class DownloadManager {
   /** The transfers the total progress is about: everything since the queue was last idle. */
   private readonly batch = new Set<string>();
   private closed = false;
+  /** The network is down (setOnline): nothing new starts. */
+  private offline = false;
 
   private constructor(private readonly options: DownloadManagerOptions) {
     this.now = options.now ?? Date.now;
@@ -226,6 +228,25 @@ export class DownloadManager {
     return this.view(item);
   }
 
+  /**
+   * The network went away or came back. While it is away nothing new starts, so queued items
+   * keep their free retries. Back online, waiting retries start at once, and transfers that failed
+   * on the connection continue where that costs no credit (or the credit policy allows it).
+   */
+  setOnline(online: boolean): void {
+    this.offline = !online;
+    if (!online) return;
+    for (const item of this.items.values()) {
+      if (item.state === 'queued') item.notBefore = 0;
+      const connectionLost = item.error?.code === 'network' || item.error?.code === 'interrupted';
+      if (item.state === 'failed' && connectionLost && (!this.restartSpendsCredit(item) || this.mayAutoSpend(item))) {
+        this.log(`download ${item.id} (${item.name}) continues: back online`);
+        this.resume(item.id);
+      }
+    }
+    this.pump();
+  }
+
   /** Stops a transfer and deletes what arrived. */
   async cancel(id: string): Promise<void> {
     const item = this.items.get(id);
@@ -284,7 +305,7 @@ export class DownloadManager {
   // ---- the queue ----
 
   private pump(): void {
-    if (this.closed) return;
+    if (this.closed || this.offline) return;
     if (this.wakeTimer) {
       clearTimeout(this.wakeTimer);
       this.wakeTimer = null;
