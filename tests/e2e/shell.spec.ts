@@ -45,6 +45,18 @@ test('follows the dark colour scheme of the system', async ({ browser, app }) =>
   await context.close();
 });
 
+test('says so while the computer is offline, and stops saying it when it is back', async ({ page, app, context }) => {
+  await page.goto(app.url);
+  await expect(page.getByRole('heading', { name: 'Jobs', level: 1 })).toBeVisible();
+  const notice = page.getByRole('status').filter({ hasText: 'You are offline' });
+  await expect(notice).toHaveCount(0);
+  await context.setOffline(true);
+  await expect(notice).toBeVisible();
+  await page.screenshot({ path: path.join(screenshotDir, 'offline.png') });
+  await context.setOffline(false);
+  await expect(notice).toHaveCount(0);
+});
+
 test('refuses the page without its key', async ({ page, app }) => {
   const response = await page.goto(app.url.replace(/\?key=.*/, ''));
   expect(response?.status()).toBe(403);
