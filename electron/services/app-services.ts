@@ -113,17 +113,21 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
   if (options.watchJobs ?? true) watcher.start();
   ports.power?.onSuspend(() => watcher.pause('sleep'));
   ports.power?.onResume(() => watcher.resume('sleep'));
+  const liveJobLimit = (serverId: string) => settings.get().servers.find((server) => server.id === serverId)?.liveJobLimit ?? 3;
+  const uploads = new UploadQueue({ servers, jobs, secrets: ports.secrets, events: ports.events, log: ports.log, keepAwake: ports.keepAwake, liveJobLimit });
+  // Offline, everything that needs the server waits (rather than failing and backing off), and
+  // continues as soon as the network is back.
   ports.network?.onOffline(() => {
     watcher.pause('offline');
     manager.setOnline(false);
+    uploads.setOnline(false);
   });
   ports.network?.onOnline(() => {
     watcher.resume('offline');
     manager.setOnline(true);
+    uploads.setOnline(true);
     void servers.refreshAll(); // server cards may still say "unreachable" from while it was down
   });
-  const liveJobLimit = (serverId: string) => settings.get().servers.find((server) => server.id === serverId)?.liveJobLimit ?? 3;
-  const uploads = new UploadQueue({ servers, jobs, secrets: ports.secrets, events: ports.events, log: ports.log, keepAwake: ports.keepAwake, liveJobLimit });
   const formCache = new Map<string, FormField[]>();
   const preflight = new PreflightService({ servers, files, events: ports.events, formOf: (serverId) => formCache.get(serverId) });
 

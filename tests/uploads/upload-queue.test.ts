@@ -98,6 +98,17 @@ describe('uploads', () => {
     expect(detail.hasPassword).toBe(true);
   });
 
+  it('holds a queued upload while offline and sends it when the network is back', async () => {
+    const fileId = await vcf();
+    services.uploads.setOnline(false);
+    const started = await services.handlers['uploads:start']({ serverId, ...form, fileIds: [fileId], jobName: 'Later', password: { mode: 'generate' } });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await services.handlers['uploads:list']({})).find((upload) => upload.id === started.id)?.state).toBe('queued');
+    expect(await services.servers.client(serverId).allJobs()).toEqual([]); // nothing reached the server
+    services.uploads.setOnline(true);
+    expect(await finished(started.id)).toMatchObject({ state: 'submitted', error: null });
+  });
+
   it('refuses a wrong file, a duplicate name, a typo in a value and a weak typed password, before uploading', async () => {
     const fileId = await vcf();
     const other = path.join(dir, 'sub');

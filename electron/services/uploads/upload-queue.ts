@@ -51,6 +51,8 @@ export class UploadQueue {
   private readonly entries = new Map<string, Entry>();
   private readonly running = new Set<string>(); // server ids with an upload in progress
   private readonly now: () => number;
+  /** The network is down (setOnline): queued uploads wait instead of failing one after another. */
+  private offline = false;
 
   constructor(private readonly deps: UploadQueueDeps) {
     this.now = deps.now ?? Date.now;
@@ -102,13 +104,20 @@ export class UploadQueue {
     return structuredClone(entry.view);
   }
 
+  /** The network went away or came back; back online, waiting uploads start. */
+  setOnline(online: boolean): void {
+    this.offline = !online;
+    if (!online) return;
+    for (const serverId of new Set([...this.entries.values()].map((entry) => entry.view.serverId))) this.next(serverId);
+  }
+
   /** Waits for every running upload (for shutdown and tests). */
   async idle(): Promise<void> {
     while (this.running.size > 0) await new Promise((resolve) => setTimeout(resolve, 20));
   }
 
   private next(serverId: string): void {
-    if (this.running.has(serverId)) return;
+    if (this.offline || this.running.has(serverId)) return;
     const entry = [...this.entries.values()]
       .filter((candidate) => candidate.view.serverId === serverId && candidate.view.state === 'queued')
       .sort((a, b) => a.view.createdAt - b.view.createdAt)[0];
