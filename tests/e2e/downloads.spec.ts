@@ -104,13 +104,13 @@ test('a job submitted here: download all, see them complete, show in folder, cop
     }
 
     // "Show in folder" is the desktop app's; the preview says where the file is
-    await transfer(group, 'qc_report.txt').getByRole('button', { name: 'Show qc_report.txt in folder' }).click();
+    await transfer(group, 'qc_report.txt').getByRole('button', { name: 'Show in folder: qc_report.txt' }).click();
     await expect(transfer(group, 'qc_report.txt').getByRole('alert')).toContainText(path.join(folder, 'qc_report.txt'));
 
     // back on the job's page: what is on disk, the password, extraction
     await group.getByRole('link', { name: 'cohort A' }).click();
     await expect(results.getByRole('row', { name: /chr_20\.zip/ })).toContainText('Downloaded');
-    await expect(results.getByRole('button', { name: 'Show chr_20.zip in folder' })).toBeVisible();
+    await expect(results.getByRole('button', { name: 'Show in folder: chr_20.zip' })).toBeVisible();
     await results.getByRole('button', { name: 'Copy results password' }).click();
     await expect(results.getByRole('alert')).toHaveText('Copying the password works in the desktop app.');
     await results.getByRole('button', { name: 'Extract results' }).click();
@@ -208,7 +208,7 @@ test('mid-transfer: totals with rate and time left, per-file progress; pause res
     await big.getByRole('button', { name: 'Pause chr_20.zip' }).click();
     await expect(big).toContainText('Paused');
     await expect(big).toContainText('Continuing is free until');
-    await big.getByRole('button', { name: 'Resume chr_20.zip' }).click();
+    await big.getByRole('button', { name: /^Resume( \(free\))? chr_20\.zip$/ }).click();
     await expect(big).toContainText('Downloading');
     await big.getByRole('button', { name: 'Cancel chr_20.zip' }).click();
     await expect(big).toContainText('Canceled');

@@ -199,7 +199,7 @@ test.describe('new job', () => {
     await page.reload();
     const upload = uploadOf(page, 'to cancel');
     await expect(upload.getByText('Uploading', { exact: true })).toBeVisible();
-    await upload.getByRole('button', { name: 'Cancel the upload of to cancel' }).click();
+    await upload.getByRole('button', { name: 'Cancel upload of to cancel' }).click();
     await expect(upload.getByText('Canceled. Nothing was submitted.')).toBeVisible();
     await expect(page).toHaveURL(/#\/new$/);
 
@@ -239,7 +239,7 @@ test.describe('new job', () => {
     await page.screenshot({ path: path.join(screenshotDir, 'upload-failed.png') });
 
     // sent again from the start (the fault was for one upload): the job opens
-    await upload.getByRole('button', { name: 'Submit dropped again' }).click();
+    await upload.getByRole('button', { name: 'Submit again: dropped' }).click();
     await expect(page).toHaveURL(/#\/jobs\/[^/]+\/job-[\w-]+$/, { timeout: 20_000 });
     const jobId = decodeURIComponent(page.url().split('/').pop()!);
     expect(emulator.control.getJob(jobId)?.password).toBe('fish-and-chips-42');
