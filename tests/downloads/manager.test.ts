@@ -298,6 +298,9 @@ describe('DownloadManager', () => {
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(manager.get(item.id)?.state).toBe('queued');
     expect(server.shareRequests.get(file.hash)).toBeUndefined(); // no credit spent while offline
+    // A file that has not started yet still counts in the totals.
+    expect(manager.totals()).toMatchObject({ running: 0, queued: 1, receivedBytes: 0 });
+    expect(manager.totals().totalBytes).toBeGreaterThan(250_000); // its size from the job's file list
     manager.setOnline(true);
     expect((await waitForItem(manager, item.id, settled)).state).toBe('completed');
     expect(sha256(await fs.readFile(path.join(fx.destDir, 'chr_7.zip')))).toBe(sha256(data));

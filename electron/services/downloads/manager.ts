@@ -125,6 +125,7 @@ export class DownloadManager {
           }
         }
         manager.items.set(restored.id, restored);
+        if (restored.state === 'queued') manager.batch.add(restored.id);
       }
     }
     manager.pump();
@@ -183,9 +184,11 @@ export class DownloadManager {
           } satisfies Partial<DownloadItem>);
         }
       }
+      if (item.state === 'queued') this.batch.add(item.id);
       this.changed(item);
     }
     for (const item of added) if (item.md5Of && item.state === 'completed') await this.verifyPair(item);
+    this.emitTotal(true);
     this.pump();
     this.checkJobDone(added);
     return added.map((item) => this.view(item));
@@ -635,7 +638,10 @@ export class DownloadManager {
 
   private setState(item: DownloadItem, state: DownloadItem['state']): void {
     item.state = state;
+    // Queued files count in the totals ("2 running, 4 queued", bytes left) before they start.
+    if (state === 'queued' || state === 'running') this.batch.add(item.id);
     this.changed(item);
+    this.emitTotal(true);
   }
 
   private changed(item: DownloadItem): void {
