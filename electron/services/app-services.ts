@@ -85,6 +85,7 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
     proxyDispatcher: proxyConfigured({ proxyUrl: options.proxyUrl }) ? dispatcher : undefined,
     userAgent: userAgent(ports.appVersion),
     log: (line) => ports.log.info(line),
+    freshEachRun: servers.list().filter((server) => server.kind === 'demo').map((server) => server.id),
   });
   const downloads = new DownloadsService({
     manager,

@@ -324,4 +324,20 @@ describe('DownloadManager', () => {
     expect(server.s3Requests.at(-1)?.range).toBe('bytes=500000-');
     expect(sha256(await fs.readFile(path.join(fx.destDir, 'chr_8.zip')))).toBe(sha256(data));
   });
+
+  it("ends the demo server's unfinished downloads at the next start (each run's demo server is new)", async () => {
+    server = await startFakeResultServer({ storage: 'local' });
+    const first = await fx.open();
+    first.setOnline(false);
+    const file = fileOf('chr_9.zip', randomBytes(1000)); // serverId 'demo'
+    const [item] = await first.enqueue([file], { destDir: fx.destDir });
+    await first.close();
+
+    const next = await fx.open({ freshEachRun: ['demo'] });
+    expect(next.get(item.id)).toMatchObject({ state: 'failed', error: { code: 'not-found' } });
+    expect(next.get(item.id)?.error?.message).toContain('the demo server starts afresh');
+    expect(next.totals()).toMatchObject({ running: 0, queued: 0 });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(server.shareRequests.get(file.hash)).toBeUndefined();
+  });
 });

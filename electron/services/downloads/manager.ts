@@ -64,6 +64,9 @@ export interface DownloadManagerOptions {
   now?: () => number;
   /** Diagnostics; never given URLs (their hashes authorize downloads) or passwords. */
   log?: (line: string) => void;
+  /** Servers whose unfinished downloads cannot continue after a restart (the built-in demo
+   *  server starts afresh each run, on a new port with new jobs): they end as failed on open. */
+  freshEachRun?: readonly string[];
 }
 
 type Listener = (event: DownloadEvent) => void;
@@ -125,6 +128,10 @@ export class DownloadManager {
           }
         }
         manager.items.set(restored.id, restored);
+        if (options.freshEachRun?.includes(restored.serverId) && !FINAL_STATES.includes(restored.state)) {
+          manager.fail(restored, new DownloadError('not-found', { detail: 'the demo server starts afresh each time the app starts' }));
+          continue;
+        }
         if (restored.state === 'queued') manager.batch.add(restored.id);
       }
     }
