@@ -23,6 +23,7 @@ import { proxyUrlFromPac } from '../services/cloudgene/http';
 import { pollNetwork } from '../services/network-events';
 import type { Logger, Notifier } from '../services/ports';
 import { openSecretStore } from '../services/secrets/keytar-store';
+import { trustSystemCertificates } from '../services/system-ca';
 import { registerAppScheme, serveRenderer } from './protocol';
 import { APP_ORIGIN, decideNavigation, decidePermission, decideWindowOpen, isTrustedSender } from './security';
 import { AppTray } from './tray';
@@ -113,6 +114,11 @@ void app.whenReady().then(async () => {
   session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) => callback(decidePermission(permission)));
   session.defaultSession.setPermissionCheckHandler((_contents, permission) => decidePermission(permission));
   serveRenderer(path.join(__dirname, '../renderer'));
+
+  // Before the first TLS connection: trust the system's certificate authorities too.
+  const ca = trustSystemCertificates();
+  if (ca.status === 'failed') log.warn(`The system's certificate authorities could not be read (${ca.reason}); using the built-in list.`);
+  else if (ca.status === 'added' && ca.added > 0) log.info(`Trusting ${ca.added} certificate authorities from the system besides the built-in list.`);
 
   // The keychain entry's service name is the app id (electron-builder.yml appId).
   const { store: secrets } = await openSecretStore('org.imputationdesktop.app', log);
