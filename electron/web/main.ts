@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createAppServices } from '../services/app-services';
+import { trustSystemCertificates } from '../services/system-ca';
 import type { Logger } from '../services/ports';
 import { openSecretStore } from '../services/secrets/keytar-store';
 import { startPreviewServer } from './preview-server';
@@ -33,6 +34,9 @@ const userDataDir = values['user-data'] ?? path.join(os.homedir(), '.config', 'i
 const rendererDir = values.renderer ?? path.join(__dirname, '../renderer');
 
 async function main(): Promise<void> {
+// As the desktop app does (on a Node that can): trust the system's certificate authorities too.
+const ca = trustSystemCertificates();
+if (ca.status === 'failed') log.warn(`The system's certificate authorities could not be read (${ca.reason}).`);
 // The keychain entry's service name is the app id (electron-builder.yml appId).
 const { store: secrets } = await openSecretStore('org.imputationdesktop.app', log);
 let closeServices = async () => {};
