@@ -3,14 +3,26 @@
  * pushed forward (tests advance it by days to reach retention).
  */
 export class EmulatorClock {
-  private readonly realStart = performance.now();
-  private readonly epochStart: number;
+  private realStart = performance.now();
+  private epochStart: number;
   private offsetMs = 0;
   private last = 0;
 
-  constructor(private readonly speed = 1, epochStart = Date.now()) {
-    if (!(speed > 0)) throw new Error(`clock speed must be > 0, got ${speed}`);
+  constructor(
+    private speed = 1,
+    epochStart = Date.now(),
+  ) {
+    checkSpeed(speed);
     this.epochStart = epochStart;
+  }
+
+  /** From now on the clock runs `speed` times faster than real time (it does not jump). */
+  setSpeed(speed: number): void {
+    checkSpeed(speed);
+    this.epochStart = this.now();
+    this.realStart = performance.now();
+    this.offsetMs = 0;
+    this.speed = speed;
   }
 
   /** Current emulator time in epoch ms (never goes backwards). */
@@ -29,4 +41,8 @@ export class EmulatorClock {
   realDelayUntil(at: number): number {
     return Math.max(0, (at - this.now()) / this.speed);
   }
+}
+
+function checkSpeed(speed: number): void {
+  if (!(speed > 0)) throw new Error(`clock speed must be > 0, got ${speed}`);
 }

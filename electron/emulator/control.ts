@@ -31,6 +31,9 @@ export interface EmulatorControl {
   expireTokens(): void;
   setMaintenance(on: boolean, message?: string): void;
   advanceClock(ms: number): void;
+  /** The clock runs `speed` times real time from now on (e.g. 1 once a fast-run job is done, so
+   *  pre-signed links stay valid for a real hour). */
+  setClockSpeed(speed: number): void;
   /** Emulator clock, epoch ms. */
   now(): number;
   setFault(fault: Fault): void;
@@ -69,6 +72,10 @@ export function createControl(state: EmulatorState, defaultUser: string): Emulat
     advanceClock(ms) {
       state.clock.advance(ms);
       state.engine.update(state.clock.now());
+    },
+    setClockSpeed(speed) {
+      state.engine.update(state.clock.now());
+      state.clock.setSpeed(speed);
     },
     now: () => state.clock.now(),
     setFault: (fault) => state.faults.set(parseFault(fault)),
@@ -116,6 +123,7 @@ export async function handleControlRequest(ctx: RequestContext, control: Emulato
     expireTokens: () => control.expireTokens(),
     setMaintenance: () => control.setMaintenance(Boolean(body.on), body.message as string | undefined),
     advanceClock: () => control.advanceClock(Number(body.ms)),
+    setClockSpeed: () => control.setClockSpeed(Number(body.speed)),
     now: () => control.now(),
     setFault: () => control.setFault((body.fault ?? body) as Fault),
     clearFaults: () => control.clearFaults(),

@@ -182,6 +182,8 @@ test('a broken local transfer with few credits asks before spending one, then co
 test('mid-transfer: totals with rate and time left, per-file progress; pause resumes for free, cancel', async ({ page, app }) => {
   await withEmulator({ storage: 's3' }, async (emulator) => {
     const jobId = await finishedJob(emulator, 'cohort D');
+    // Real time from here: the pre-signed links must stay valid through pauses (at 5000x they live 0.7 s).
+    emulator.control.setClockSpeed(1);
     // One big result (sparse, so instant to make) keeps the transfer running long enough to look at.
     const zip = emulator.control.getJob(jobId)!.files.find((file) => file.name === 'chr_20.zip')!;
     const handle = await open(zip.absPath, 'r+');
@@ -205,14 +207,26 @@ test('mid-transfer: totals with rate and time left, per-file progress; pause res
     while ((await dismiss.count()) > 0) await dismiss.first().click();
     await page.screenshot({ path: path.join(screenshotDir, 'downloads.png') });
 
+    // Everything at once, then one file.
+    await page.getByRole('button', { name: 'Pause all' }).click();
+    await expect(big).toContainText('Paused');
+    await expect(page.getByRole('button', { name: 'Pause all' })).toBeDisabled();
+    await page.getByRole('button', { name: 'Resume all' }).click();
+    await expect(big).toContainText('Downloading');
     await big.getByRole('button', { name: 'Pause chr_20.zip' }).click();
     await expect(big).toContainText('Paused');
     await expect(big).toContainText('Continuing is free until');
     await big.getByRole('button', { name: /^Resume( \(free\))? chr_20\.zip$/ }).click();
     await expect(big).toContainText('Downloading');
+    // Two pauses and two resumes, all on the pre-signed link: still the one credit of the first GET.
+    await expect(big).not.toContainText('credit lost');
+    expect(emulator.control.downloadCount(zip.hash)).toBe(9);
     await big.getByRole('button', { name: 'Cancel chr_20.zip' }).click();
     await expect(big).toContainText('Canceled');
     await expect(group.getByText('5 of 6 downloaded · 1 canceled')).toBeVisible({ timeout: 20_000 });
+    await page.getByRole('button', { name: 'Clear finished' }).click();
+    await expect(group).toHaveCount(0);
+    await expect(page.getByRole('button', { name: 'Clear finished' })).toHaveCount(0); // the empty list has no actions
   });
 });
 

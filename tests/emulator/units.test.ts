@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { EmulatorClock } from '../../electron/emulator/clock';
 import { escapeHtml } from '../../electron/emulator/html-escape';
 import { humanSize } from '../../electron/emulator/human-size';
 import { formatJobId } from '../../electron/emulator/jobs/engine';
@@ -28,5 +29,22 @@ describe('helpers that mirror Java behaviour', () => {
   it('progress bar text matches the Nextflow template', () => {
     expect(progressBar('Phasing with Eagle', 1, 4)).toBe(
       '<b>Phasing with Eagle (1/4)</b><br><div class="progress" style="width: 100%; margin-top: 15px;">\t<div class="progress-bar bg-success" style="width: 25.0%;"></div>\t<div class="progress-bar bg-primary" style="width: 0.0%;"></div>\t<div class="progress-bar bg-light" style="width: 75.0%;"></div></div>');
+  });
+});
+
+describe('the emulator clock', () => {
+  it('changes speed without jumping, and keeps what was advanced', async () => {
+    const clock = new EmulatorClock(1000, 1_000_000);
+    clock.advance(5000);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const before = clock.now();
+    expect(before).toBeGreaterThanOrEqual(1_000_000 + 5000 + 15_000);
+    clock.setSpeed(1);
+    const after = clock.now();
+    expect(after - before).toBeLessThan(1000); // no jump at the switch
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(clock.now() - after).toBeLessThan(1000); // 50 ms real is ~50 ms now, not ~50 s
+    expect(clock.realDelayUntil(clock.now() + 3_600_000)).toBeGreaterThan(3_500_000);
+    expect(() => clock.setSpeed(0)).toThrow();
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DownloadItem } from '../../electron/ipc/contract';
 import {
   actionsFor,
+  bulkTargets,
   bytesOfTotal,
   checksumText,
   creditsAreLow,
@@ -72,7 +73,20 @@ describe('one transfer in words', () => {
     expect(actionsFor(item({ state: 'completed' }))).toEqual(['show', 'remove']);
     expect(actionsFor(item({ state: 'completed', path: null }))).toEqual(['remove']);
     expect(actionsFor(item({ state: 'failed' }))).toEqual(['remove']);
+    const failure = (code: string) => ({ code, message: 'm' }) as DownloadItem['error'];
+    expect(actionsFor(item({ state: 'failed', error: failure('interrupted') }))).toEqual(['retry', 'remove']);
+    expect(actionsFor(item({ state: 'failed', error: failure('disk-full') }))).toEqual(['retry', 'remove']);
+    expect(actionsFor(item({ state: 'failed', error: failure('credits-exhausted') }))).toEqual(['remove']);
+    expect(actionsFor(item({ state: 'failed', error: failure('retired') }))).toEqual(['remove']);
+    expect(actionsFor(item({ state: 'failed', error: failure('unsafe-name') }))).toEqual(['remove']);
     expect(actionsFor(item({ state: 'verifying' }))).toEqual([]);
+  });
+
+  it('picks what "Pause all", "Resume all" and "Clear finished" act on', () => {
+    const states: DownloadItem['state'][] = ['queued', 'running', 'verifying', 'paused', 'needs-confirmation', 'completed', 'failed', 'canceled'];
+    const items = states.map((state) => item({ id: state, state }));
+    expect(bulkTargets(items)).toEqual({ pause: ['queued', 'running'], resume: ['paused'], clear: ['completed', 'canceled'] });
+    expect(bulkTargets([])).toEqual({ pause: [], resume: [], clear: [] });
   });
 
   it('says when continuing is free, only while the transfer is not over', () => {

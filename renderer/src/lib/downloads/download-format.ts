@@ -130,10 +130,23 @@ export function speedText(progress: Pick<DownloadProgress, 'bytesPerSecond' | 'e
   return eta ? `${formatRate(progress.bytesPerSecond)} · ${eta}` : formatRate(progress.bytesPerSecond);
 }
 
-export type DownloadAction = 'pause' | 'resume' | 'retry-paid' | 'cancel' | 'remove' | 'show';
+export type DownloadAction = 'pause' | 'resume' | 'retry' | 'retry-paid' | 'cancel' | 'remove' | 'show';
+
+/** Failures another try can cure (a break, the disk, a damaged file); not the server's final word
+ *  (no credits left, job deleted, results retired) nor a name that cannot be saved. */
+const RETRYABLE_FAILURES: ReadonlySet<string> = new Set([
+  'interrupted',
+  'network',
+  'http-error',
+  'invalid-response',
+  'link-expired',
+  'disk-full',
+  'io',
+  'checksum-mismatch',
+]);
 
 /** What the user may do with a transfer in its state. */
-export function actionsFor(item: Pick<DownloadItem, 'state' | 'path'>): DownloadAction[] {
+export function actionsFor(item: Pick<DownloadItem, 'state' | 'path' | 'error'>): DownloadAction[] {
   const show: DownloadAction[] = item.path ? ['show'] : [];
   switch (item.state) {
     case 'queued':
@@ -148,9 +161,17 @@ export function actionsFor(item: Pick<DownloadItem, 'state' | 'path'>): Download
     case 'completed':
       return [...show, 'remove'];
     case 'failed':
+      // "Try again" obeys the credit policy in main: a paid restart may ask first.
+      return item.error && RETRYABLE_FAILURES.has(item.error.code) ? ['retry', 'remove'] : ['remove'];
     case 'canceled':
       return ['remove'];
   }
+}
+
+/** What the Downloads screen's "Pause all", "Resume all" and "Clear finished" act on. */
+export function bulkTargets(items: readonly Pick<DownloadItem, 'id' | 'state'>[]): { pause: string[]; resume: string[]; clear: string[] } {
+  const ids = (...states: DownloadItem['state'][]) => items.filter((item) => states.includes(item.state)).map((item) => item.id);
+  return { pause: ids('queued', 'running'), resume: ids('paused'), clear: ids('completed', 'canceled') };
 }
 
 /** "Resumes where it stopped, without a new credit (until 14:05)" for a break the pre-signed link can still cover. */
