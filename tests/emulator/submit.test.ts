@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '../../electron/emulator/index';
 import type { RunningEmulator } from '../../electron/emulator/index';
@@ -88,6 +89,39 @@ describe('POST /api/v2/jobs/submit/{app} (5)', () => {
     const { body, contentType } = multipart(standardParts(vcf));
     const anon = await call(emu, 'POST', '/api/v2/jobs/submit/imputationserver2', { body, headers: { 'content-type': contentType } });
     expect(anon.status).toBe(401);
+  });
+});
+
+describe('submit order of checks', () => {
+  it('reads the whole upload before it checks the token (401 only after the last byte)', async () => {
+    const emu = await startEmulator({});
+    try {
+      const { body, contentType } = multipart(standardParts(vcf));
+      const half = Math.floor(body.length / 2);
+      let answeredAt: number | null = null;
+      let finishedSendingAt: number | null = null;
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = httpRequest(`${emu.url}/api/v2/jobs/submit/imputationserver2`, {
+          method: 'POST',
+          headers: { 'content-type': contentType, 'content-length': String(body.length), 'x-auth-token': 'not-a-token' },
+        }, (res) => {
+          answeredAt = Date.now();
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.write(body.subarray(0, half));
+        setTimeout(() => {
+          finishedSendingAt = Date.now();
+          req.end(body.subarray(half));
+        }, 300);
+      });
+      expect(status).toBe(401);
+      expect(finishedSendingAt).not.toBeNull();
+      expect(answeredAt!).toBeGreaterThanOrEqual(finishedSendingAt!);
+    } finally {
+      await emu.close();
+    }
   });
 });
 

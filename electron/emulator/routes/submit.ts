@@ -91,8 +91,6 @@ async function parseMultipart(ctx: RequestContext, uploadDir: string): Promise<P
 /** POST /api/v2/jobs/submit/{app} (cloudgene-api.md 5). */
 export async function submitJob(ctx: RequestContext): Promise<void> {
   const { req, res, state } = ctx;
-  const user = requireUser(ctx);
-  if (!user) return;
   const type = String(req.headers['content-type'] ?? '');
   if (!type.toLowerCase().startsWith('multipart/form-data')) {
     sendShapeB(req, res, 415, 'Unsupported Media Type', `Content Type [${type.split(';')[0] || 'none'}] not allowed. Allowed types: [multipart/form-data]`);
@@ -125,7 +123,10 @@ export async function submitJob(ctx: RequestContext): Promise<void> {
       return;
     }
     if (form === 'dropped') return;
-    // The whole body is read before the handler's checks (cloudgene-api.md 5.3).
+    // The whole body is read before the handler's checks, authentication included: the user is
+    // resolved inside the multipart callback (cloudgene-api.md 5.3).
+    const user = requireUser(ctx);
+    if (!user) return;
     if (state.maintenance.on && !user.admin) {
       sendShapeA(res, 503, 'This functionality is currently under maintenance.');
       return;
