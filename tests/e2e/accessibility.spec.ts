@@ -1,15 +1,7 @@
 // Every screen, filled with the demo server's jobs, checked with axe against WCAG 2.1 A and AA
 // (light and dark). A violation names the rule and the elements, so a failure says what to fix.
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
+import { accessibilityViolations as violations } from './a11y';
 import { expect, test } from './fixtures';
-
-async function violations(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return result.violations.map(
-    (violation) => `${violation.id} (${violation.impact}): ${violation.help}\n  ${violation.nodes.map((node) => node.target.join(' ')).slice(0, 5).join('\n  ')}`,
-  );
-}
 
 for (const colorScheme of ['light', 'dark'] as const) {
   test(`every screen passes an automated accessibility check (${colorScheme})`, async ({ browser, app }) => {

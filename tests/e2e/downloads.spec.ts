@@ -8,7 +8,8 @@ import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../..
 import { CloudgeneClient } from '../../electron/services/cloudgene/client';
 import { submitTestJob } from '../support/submit';
 import { writeVcfGz } from '../support/vcf-fixtures';
-import { expect, screenshotDir, test, type PreviewApp } from './fixtures';
+import { captureChecked } from './a11y';
+import { expect, test, type PreviewApp } from './fixtures';
 import { addServer } from './ui';
 
 const SERVER = 'Lab server';
@@ -169,7 +170,7 @@ test('a broken local transfer with few credits asks before spending one, then co
     await expect(row).toContainText('Needs your OK', { timeout: 20_000 });
     await expect(row.getByRole('alert')).toContainText("Starting again spends one of this file's download credits; 1 download left.");
     expect(emulator.control.downloadCount(zip.hash)).toBe(1);
-    await page.screenshot({ path: path.join(screenshotDir, 'downloads-needs-confirmation.png') });
+    await captureChecked(page, 'downloads-needs-confirmation.png');
     await row.getByRole('button', { name: 'Retry (spends 1 of 1 credit left)' }).click();
     await row.getByRole('button', { name: 'Spend a credit and retry' }).click();
     await expect(row).toContainText('Downloaded', { timeout: 20_000 });
@@ -205,7 +206,7 @@ test('mid-transfer: totals with rate and time left, per-file progress; pause res
     await expect(big.getByRole('progressbar', { name: 'Download progress of chr_20.zip' })).toBeVisible();
     const dismiss = page.getByRole('button', { name: 'Dismiss' });
     while ((await dismiss.count()) > 0) await dismiss.first().click();
-    await page.screenshot({ path: path.join(screenshotDir, 'downloads.png') });
+    await captureChecked(page, 'downloads.png');
 
     // Everything at once, then one file.
     await page.getByRole('button', { name: 'Pause all' }).click();

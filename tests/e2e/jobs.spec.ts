@@ -1,11 +1,11 @@
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { Page } from '@playwright/test';
 import { startEmulator, type RunningEmulator } from '../../electron/emulator/index';
 import { CloudgeneClient } from '../../electron/services/cloudgene/client';
 import { submitTestJob } from '../support/submit';
-import { expect, screenshotDir, test } from './fixtures';
+import { captureChecked } from './a11y';
+import { expect, test } from './fixtures';
 import { addServer } from './ui';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -79,7 +79,7 @@ test.describe('jobs list', () => {
     expect(rendered).toBeGreaterThan(5);
     expect(rendered).toBeLessThan(60);
     await quietScreen(page);
-    await page.screenshot({ path: path.join(screenshotDir, 'jobs-list.png') });
+    await captureChecked(page, 'jobs-list.png');
 
     // scrolling to the end renders the oldest jobs (the demo's retired pilot run, 9 days old)
     await list.evaluate((element) => (element.scrollTop = element.scrollHeight));
@@ -135,7 +135,7 @@ test.describe('jobs list', () => {
     await page.goto(`${app.url}#/jobs`);
     await expect(page.getByText(/^2015 jobs/)).toBeVisible({ timeout: 20_000 });
     await quietScreen(page);
-    await page.screenshot({ path: path.join(screenshotDir, 'jobs-list-dark.png') });
+    await captureChecked(page, 'jobs-list-dark.png');
     await context.close();
   });
 });
@@ -179,7 +179,7 @@ test.describe('job detail', () => {
     await expect(page.getByText('Imputation job failed.')).toBeVisible();
     await expect(page.getByRole('button', { name: 'Cancel job…' })).toHaveCount(0);
     await quietScreen(page);
-    await page.screenshot({ path: path.join(screenshotDir, 'job-failed.png'), fullPage: true });
+    await captureChecked(page, 'job-failed.png', { fullPage: true });
 
     // delete: confirmation, then the server refuses an API token (403): say so, offer the web page
     await page.getByRole('button', { name: 'Delete…' }).click();
@@ -202,7 +202,7 @@ test.describe('job detail', () => {
       const refusal = page.getByRole('alert').filter({ hasText: "Delete this job on the server's web page" });
       await expect(refusal).toContainText('deleted only from its web page');
       await expect(refusal.getByRole('button', { name: "Open the job's web page ↗" })).toBeVisible();
-      await page.screenshot({ path: path.join(screenshotDir, 'job-delete-needs-web-page.png'), clip: { x: 220, y: 0, width: 980, height: 420 } });
+      await captureChecked(page, 'job-delete-needs-web-page.png', { clip: { x: 220, y: 0, width: 980, height: 420 } });
       // the job is still there
       expect(lab.control.getJob(id!)?.state).toBe(5);
     } finally {
@@ -218,7 +218,7 @@ test.describe('job detail', () => {
     await openJob(page, 'cohort-B2 (wrong population)');
     await expect(page.getByText("Population 'afr' is not supported by reference panel 'hrc-r1.1'.").first()).toBeVisible();
     await quietScreen(page);
-    await page.screenshot({ path: path.join(screenshotDir, 'job-failed-dark.png'), fullPage: true });
+    await captureChecked(page, 'job-failed-dark.png', { fullPage: true });
     await context.close();
   });
 
@@ -248,7 +248,7 @@ test.describe('job detail', () => {
     await summary.getByRole('button', { name: 'Hide password' }).click();
     await expect(summary.locator('code')).toHaveCount(0);
     await quietScreen(page);
-    await page.screenshot({ path: path.join(screenshotDir, 'job-succeeded.png'), fullPage: true });
+    await captureChecked(page, 'job-succeeded.png', { fullPage: true });
   });
 
   test('a running job: live steps with our progress bars, running time, cancel offered', async ({ page, app }) => {
@@ -263,7 +263,7 @@ test.describe('job detail', () => {
     await expect(page.getByRole('button', { name: 'Cancel job…' })).toBeVisible();
     await expect(page.getByRole('button', { name: 'Delete…' })).toHaveCount(0);
     await quietScreen(page);
-    await page.screenshot({ path: path.join(screenshotDir, 'job-running.png'), fullPage: true });
+    await captureChecked(page, 'job-running.png', { fullPage: true });
   });
 
   test('restart an interrupted job, then cancel it after confirming', async ({ page, app }) => {

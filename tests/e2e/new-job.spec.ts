@@ -6,7 +6,8 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { startEmulator, type RunningEmulator } from '../../electron/emulator/index';
 import { writeVcfGz, type VcfSpec } from '../support/vcf-fixtures';
-import { expect, screenshotDir, test, type PreviewApp } from './fixtures';
+import { captureChecked } from './a11y';
+import { expect, test, type PreviewApp } from './fixtures';
 import { addServer } from './ui';
 
 const SUBMIT = /^Start Imputation$/;
@@ -127,7 +128,7 @@ test.describe('new job', () => {
     await expect(page.getByLabel('Before you can submit')).toContainText('Fix the 2 problems the file check found, or choose “Submit anyway”.');
     await expect(page.getByRole('checkbox', { name: /^Submit anyway/ })).toBeVisible();
     await row.scrollIntoViewIfNeeded();
-    await page.screenshot({ path: path.join(screenshotDir, 'preflight-failed.png'), fullPage: true });
+    await captureChecked(page, 'preflight-failed.png', { fullPage: true });
 
     await page.getByRole('checkbox', { name: /^Submit anyway/ }).check();
     await expect(page.getByRole('button', { name: SUBMIT })).toBeEnabled();
@@ -171,7 +172,7 @@ test.describe('new job', () => {
     await expect(upload.getByRole('progressbar', { name: 'Upload progress of x.vcf.gz' })).toBeVisible();
     // the form is free for the next job
     await expect(page.getByText('No files yet, to Lab server')).toBeVisible();
-    await page.screenshot({ path: path.join(screenshotDir, 'upload-progress.png') });
+    await captureChecked(page, 'upload-progress.png');
 
     // 200: the job's page
     await expect(page).toHaveURL(/#\/jobs\/[^/]+\/job-[\w-]+$/, { timeout: 30_000 });
@@ -236,7 +237,7 @@ test.describe('new job', () => {
     await expect(upload.getByRole('alert')).toContainText('submit again');
     await expect(page).toHaveURL(/#\/new$/);
     expect(await jobsOnServer(emulator)).toBe(0);
-    await page.screenshot({ path: path.join(screenshotDir, 'upload-failed.png') });
+    await captureChecked(page, 'upload-failed.png');
 
     // sent again from the start (the fault was for one upload): the job opens
     await upload.getByRole('button', { name: 'Submit again: dropped' }).click();
@@ -259,7 +260,7 @@ test.describe('new job', () => {
     await chooseFiles(page, dir, ['chr20.vcf.gz']);
     await expect(page.getByText('The files are checked once the server’s form has been read.')).toBeVisible();
     await expect(page.getByRole('button', { name: SUBMIT })).toHaveCount(0);
-    await page.screenshot({ path: path.join(screenshotDir, 'new-job-maintenance.png') });
+    await captureChecked(page, 'new-job-maintenance.png');
     emulator.control.setMaintenance(false);
     await maintenance.getByRole('button', { name: 'Check again' }).click();
     await expect(page.getByRole('alert').filter({ hasText: 'under maintenance' })).toHaveCount(0);
@@ -280,7 +281,7 @@ test.describe('new job', () => {
     await expect(limit).toBeVisible();
     await expect(page.getByRole('button', { name: SUBMIT })).toBeDisabled();
     await expect(page.getByLabel('Before you can submit')).toContainText('You have 3 jobs waiting or running here');
-    await page.screenshot({ path: path.join(screenshotDir, 'new-job-limit.png') });
+    await captureChecked(page, 'new-job-limit.png');
   });
 
   test('with two signed-in servers the job goes to the one picked', async ({ page, app }) => {

@@ -2,7 +2,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { startEmulator, type RunningEmulator } from '../../electron/emulator/index';
-import { expect, screenshotDir, test } from './fixtures';
+import { captureChecked } from './a11y';
+import { expect, test } from './fixtures';
 import { submitServerForm } from './ui';
 
 /** Every WebSocket frame the page receives: what main sends the renderer (answers and events). */
@@ -90,7 +91,7 @@ test.describe('servers', () => {
       await expect(topmedCard.getByText('Token expired or invalid')).toBeVisible();
       await expect(topmedCard.getByLabel('New API token')).toBeVisible();
 
-      await page.screenshot({ path: path.join(screenshotDir, 'servers.png'), fullPage: true });
+      await captureChecked(page, 'servers.png', { fullPage: true });
 
       // the token never reaches the renderer, a file or a log line
       for (const secret of [healthy.token, bob.token, expiring]) {

@@ -1,5 +1,5 @@
-import path from 'node:path';
-import { expect, screenshotDir, test } from './fixtures';
+import { captureChecked } from './a11y';
+import { expect, test } from './fixtures';
 
 test('opens on an empty state that says what to do first', async ({ page, app }) => {
   await page.goto(app.url);
@@ -8,7 +8,7 @@ test('opens on an empty state that says what to do first', async ({ page, app })
   await expect(page.getByRole('button', { name: 'Add a server' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Try the demo server' })).toBeVisible();
   await expect(page.getByText('browser preview')).toBeVisible();
-  await page.screenshot({ path: path.join(screenshotDir, 'empty-state.png') });
+  await captureChecked(page, 'empty-state.png');
 });
 
 test('moves between the four screens with the keyboard alone', async ({ page, app }) => {
@@ -41,7 +41,7 @@ test('follows the dark colour scheme of the system', async ({ browser, app }) =>
   await expect(page.getByRole('heading', { name: 'Connect an imputation server to start' })).toBeVisible();
   const background = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
   expect(background).toBe('rgb(22, 24, 29)');
-  await page.screenshot({ path: path.join(screenshotDir, 'empty-state-dark.png') });
+  await captureChecked(page, 'empty-state-dark.png');
   await context.close();
 });
 
@@ -52,7 +52,7 @@ test('says so while the computer is offline, and stops saying it when it is back
   await expect(notice).toHaveCount(0);
   await context.setOffline(true);
   await expect(notice).toBeVisible();
-  await page.screenshot({ path: path.join(screenshotDir, 'offline.png') });
+  await captureChecked(page, 'offline.png');
   await context.setOffline(false);
   await expect(notice).toHaveCount(0);
 });
