@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DownloadError } from '../../electron/services/downloads/errors';
-import { partPathOf, runTransfer, type ResumeInfo } from '../../electron/services/downloads/transfer';
+import { partPathOf, runTransfer, type ResumeInfo, type TransferOptions } from '../../electron/services/downloads/transfer';
 import { createDispatcher } from '../../electron/services/cloudgene/http';
 import { startForwardProxy } from '../support/forward-proxy';
 import { startFakeResultServer, type FakeResultServer } from './support/fake-result-server';
@@ -34,6 +34,14 @@ async function failure(promise: Promise<unknown>): Promise<DownloadError> {
     return error as DownloadError;
   }
   throw new Error('expected the transfer to fail');
+}
+
+/** A transfer the server cuts after `afterBytes`: its error, and the resume link it reported. */
+async function brokenTransfer(options: TransferOptions, afterBytes: number): Promise<{ broken: DownloadError; resume: ResumeInfo | null }> {
+  let resume: ResumeInfo | null = null;
+  server!.dropNextAfter(afterBytes);
+  const broken = await failure(runTransfer({ ...options, onResponse: (info) => (resume = info.resume) }));
+  return { broken, resume };
 }
 
 describe('runTransfer', () => {
@@ -77,9 +85,7 @@ describe('runTransfer', () => {
     const data = randomBytes(500_000);
     const { hash, url } = server.addFile('chr_2.zip', data);
     const finalPath = path.join(dir, 'chr_2.zip');
-    let resume: ResumeInfo | null = null;
-    server.dropNextAfter(300_000);
-    const broken = await failure(runTransfer({ url, finalPath, onResponse: (info) => (resume = info.resume) }));
+    const { broken, resume } = await brokenTransfer({ url, finalPath }, 300_000);
     expect(broken.code).toBe('interrupted');
     expect((await fs.stat(partPathOf(finalPath))).size).toBe(300_000);
     expect(resume).not.toBeNull();
@@ -98,9 +104,7 @@ describe('runTransfer', () => {
     const data = randomBytes(200_000);
     const { hash, url } = server.addFile('chr_3.zip', data);
     const finalPath = path.join(dir, 'chr_3.zip');
-    let resume: ResumeInfo | null = null;
-    server.dropNextAfter(50_000);
-    await failure(runTransfer({ url, finalPath, onResponse: (info) => (resume = info.resume) }));
+    const { resume } = await brokenTransfer({ url, finalPath }, 50_000);
     const result = await runTransfer({ url, finalPath, resume });
     expect(result.resumedFromBytes).toBe(0);
     expect(server.shareRequests.get(hash)).toBe(1);
@@ -112,9 +116,7 @@ describe('runTransfer', () => {
     const data = randomBytes(100_000);
     const { hash, url } = server.addFile('chr_4.zip', data);
     const finalPath = path.join(dir, 'chr_4.zip');
-    let resume: ResumeInfo | null = null;
-    server.dropNextAfter(10_000);
-    await failure(runTransfer({ url, finalPath, onResponse: (info) => (resume = info.resume) }));
+    const { resume } = await brokenTransfer({ url, finalPath }, 10_000);
     server.options.expireLinks = true;
     const error = await failure(runTransfer({ url, finalPath, resume }));
     expect(error.code).toBe('link-expired');
@@ -240,9 +242,7 @@ describe('runTransfer with many write batches', () => {
     const cut = 5 * MiB + 777;
     const { url } = server.addFile('chr_2.zip', data);
     const finalPath = path.join(dir, 'chr_2.zip');
-    let resume: ResumeInfo | null = null;
-    server.dropNextAfter(cut);
-    const broken = await failure(runTransfer({ url, finalPath, onResponse: (info) => (resume = info.resume) }));
+    const { broken, resume } = await brokenTransfer({ url, finalPath }, cut);
     expect(broken.code).toBe('interrupted');
     expect((await fs.stat(partPathOf(finalPath))).size).toBe(cut);
 
@@ -329,9 +329,7 @@ describe('runTransfer through a proxy', () => {
     const { dispatcher, close } = await viaProxy(server);
     try {
       const finalPath = path.join(dir, 'chr_6.zip');
-      let resume: ResumeInfo | null = null;
-      server.dropNextAfter(cut);
-      const broken = await failure(runTransfer({ url, finalPath, proxyDispatcher: dispatcher, onResponse: (info) => (resume = info.resume) }));
+      const { broken, resume } = await brokenTransfer({ url, finalPath, proxyDispatcher: dispatcher }, cut);
       expect(broken.code).toBe('interrupted');
       expect((await fs.stat(partPathOf(finalPath))).size).toBe(cut);
       const result = await runTransfer({ url, finalPath, resume, proxyDispatcher: dispatcher });

@@ -31,11 +31,17 @@ export interface DispatcherOptions {
 // Loopback never goes through a proxy: the built-in demo server listens there.
 const LOOPBACK_NO_PROXY = 'localhost,127.0.0.1,[::1]';
 
+/** The proxies named by the environment (HTTPS_PROXY / HTTP_PROXY, either case). */
+function envProxies(options: DispatcherOptions): { httpsProxy: string | undefined; httpProxy: string | undefined } {
+  const env = options.env ?? process.env;
+  return { httpsProxy: env.HTTPS_PROXY ?? env.https_proxy, httpProxy: env.HTTP_PROXY ?? env.http_proxy };
+}
+
 /** Whether `createDispatcher(options)` may send requests through a proxy (else every connection is direct). */
 export function proxyConfigured(options: DispatcherOptions = {}): boolean {
   if (options.proxyUrl !== undefined) return options.proxyUrl !== null;
-  const env = options.env ?? process.env;
-  return Boolean(env.HTTPS_PROXY ?? env.https_proxy ?? env.HTTP_PROXY ?? env.http_proxy);
+  const { httpsProxy, httpProxy } = envProxies(options);
+  return Boolean(httpsProxy || httpProxy);
 }
 
 export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
@@ -46,12 +52,10 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
     headersTimeout: JSON_TIMEOUTS.headersMs,
     bodyTimeout: JSON_TIMEOUTS.bodyMs,
   };
-  if (options.proxyUrl === null) return new Agent(common);
-  if (options.proxyUrl !== undefined) return new ProxyAgent({ ...common, uri: options.proxyUrl });
+  if (!proxyConfigured(options)) return new Agent(common);
+  if (options.proxyUrl) return new ProxyAgent({ ...common, uri: options.proxyUrl });
   const env = options.env ?? process.env;
-  const httpsProxy = env.HTTPS_PROXY ?? env.https_proxy;
-  const httpProxy = env.HTTP_PROXY ?? env.http_proxy;
-  if (!httpsProxy && !httpProxy) return new Agent(common);
+  const { httpsProxy, httpProxy } = envProxies(options);
   const noProxy = [env.NO_PROXY ?? env.no_proxy, LOOPBACK_NO_PROXY].filter(Boolean).join(',');
   // '' (not undefined) so undici does not fall back to process.env when `env` was given.
   return new EnvHttpProxyAgent({ ...common, httpProxy: httpProxy ?? '', httpsProxy: httpsProxy ?? '', noProxy });

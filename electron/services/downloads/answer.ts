@@ -78,16 +78,8 @@ export function fromUndici(data: Dispatcher.ResponseData): Answer {
         if (batchBytes >= BATCH_BYTES && !flush()) body.pause();
         onBytes?.(received);
       });
-      let networkError: unknown = null;
-      try {
-        await finished(body);
-      } catch (error) {
-        networkError = error;
-      }
-      flush();
-      await queue.idle();
-      if (queue.failure !== null) throw queue.failure;
-      if (networkError !== null) throw networkError;
+      // What arrived before the end (or a break) is written either way.
+      await queue.settle(finished(body).finally(flush));
     },
     text: (limit) => bodyText(answerBody, limit),
     dump: () => body.dump(),

@@ -60,6 +60,22 @@ export class BatchQueue {
     this.writeNext();
   }
 
+  /**
+   * Waits for the body to end (`bodyDone`) and for everything pushed to be written. Throws the
+   * sink's error first (it also stopped the body), else the body's own break.
+   */
+  async settle(bodyDone: Promise<void>): Promise<void> {
+    let broken: unknown = null;
+    try {
+      await bodyDone;
+    } catch (error) {
+      broken = error;
+    }
+    await this.idle();
+    if (this.failure !== null) throw this.failure;
+    if (broken !== null) throw broken;
+  }
+
   /** Resolves once everything pushed so far is written, or the sink failed. */
   idle(): Promise<void> {
     if (!this.writing && (this.queue.length === 0 || this.failure !== null || this.sink === null)) return Promise.resolve();

@@ -357,15 +357,7 @@ class Exchange {
         this.onBytes = onBytes ?? null;
         if (this.received > 0) onBytes?.(this.received);
         this.queue.attach(sink);
-        let networkError: unknown = null;
-        try {
-          await this.bodyDone;
-        } catch (error) {
-          networkError = error;
-        }
-        await this.queue.idle();
-        if (this.queue.failure !== null) throw this.queue.failure;
-        if (networkError !== null) throw networkError;
+        await this.queue.settle(this.bodyDone);
       },
       text: (limit) => bodyText(body, limit),
       dump: async () => {

@@ -116,23 +116,20 @@ export class DownloadManager {
   /** Loads the persisted queue and carries on where the app stopped. */
   static async open(options: DownloadManagerOptions): Promise<DownloadManager> {
     const manager = new DownloadManager(options);
-    {
-      for (const restored of await readQueueFile(options.queueFile)) {
-        // Transfers cut off by the last shutdown go back in the queue; a paid restart obeys the credit policy.
-        if (restored.state === 'running' || restored.state === 'verifying') {
-          restored.state = 'queued';
-          if (manager.restartSpendsCredit(restored)) {
-            const cut = new DownloadError('interrupted', { detail: 'the app was closed during the download' });
-            restored.retries.push({ at: manager.now(), reason: cut.message, creditLost: true });
-            if (!manager.mayAutoSpend(restored)) manager.askConfirmation(restored, cut);
-          }
+    for (const restored of await readQueueFile(options.queueFile)) {
+      manager.items.set(restored.id, restored);
+      if (options.freshEachRun?.includes(restored.serverId) && !FINAL_STATES.includes(restored.state)) {
+        manager.fail(restored, new DownloadError('not-found', { detail: 'the demo server starts afresh each time the app starts' }));
+        continue;
+      }
+      // Transfers cut off by the last shutdown go back in the queue; a paid restart obeys the credit policy.
+      if (restored.state === 'running' || restored.state === 'verifying') {
+        restored.state = 'queued';
+        if (manager.restartSpendsCredit(restored)) {
+          const cut = new DownloadError('interrupted', { detail: 'the app was closed during the download' });
+          restored.retries.push({ at: manager.now(), reason: cut.message, creditLost: true });
+          if (!manager.mayAutoSpend(restored)) manager.askConfirmation(restored, cut);
         }
-        manager.items.set(restored.id, restored);
-        if (options.freshEachRun?.includes(restored.serverId) && !FINAL_STATES.includes(restored.state)) {
-          manager.fail(restored, new DownloadError('not-found', { detail: 'the demo server starts afresh each time the app starts' }));
-          continue;
-        }
-        if (restored.state === 'queued') manager.batch.add(restored.id);
       }
     }
     manager.pump();
@@ -191,7 +188,6 @@ export class DownloadManager {
           } satisfies Partial<DownloadItem>);
         }
       }
-      if (item.state === 'queued') this.batch.add(item.id);
       this.changed(item);
     }
     for (const item of added) if (item.md5Of && item.state === 'completed') await this.verifyPair(item);
@@ -288,9 +284,10 @@ export class DownloadManager {
     let bytesPerSecond = 0;
     let running = 0;
     let queued = 0;
-    for (const id of this.batch) {
-      const item = this.items.get(id);
-      if (!item || item.state === 'failed' || item.state === 'canceled') continue;
+    for (const item of this.items.values()) {
+      // Files still waiting count too ("2 running, 4 queued", and their bytes are still to come).
+      if (!this.batch.has(item.id) && item.state !== 'queued') continue;
+      if (item.state === 'failed' || item.state === 'canceled') continue;
       if (item.state === 'running') running++;
       if (item.state === 'queued') queued++;
       const size = item.totalBytes ?? item.estimatedBytes ?? item.receivedBytes;
@@ -645,8 +642,6 @@ export class DownloadManager {
 
   private setState(item: DownloadItem, state: DownloadItem['state']): void {
     item.state = state;
-    // Queued files count in the totals ("2 running, 4 queued", bytes left) before they start.
-    if (state === 'queued' || state === 'running') this.batch.add(item.id);
     this.changed(item);
     this.emitTotal(true);
   }
