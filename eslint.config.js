@@ -6,7 +6,23 @@ import tseslint from 'typescript-eslint';
 
 // Bare module names go in `paths` (exact match); `patterns` are gitignore-style and would also
 // match a folder called "electron" inside a relative path.
-const nodeModules = ['fs', 'path', 'os', 'child_process', 'crypto', 'http', 'https', 'net', 'url', 'stream', 'worker_threads', 'zlib', 'util', 'events', 'buffer'];
+const nodeModules = [
+  'fs',
+  'path',
+  'os',
+  'child_process',
+  'crypto',
+  'http',
+  'https',
+  'net',
+  'url',
+  'stream',
+  'worker_threads',
+  'zlib',
+  'util',
+  'events',
+  'buffer',
+];
 const restrict = ({ modules = [], patterns = [] }, message) => [
   'error',
   {
@@ -45,7 +61,10 @@ export default tseslint.config(
     files: ['electron/ipc/**', 'electron/preload/api.ts'],
     languageOptions: { globals: {} },
     rules: {
-      'no-restricted-imports': restrict({ modules: ['electron', ...nodeModules], patterns: ['node:*'] }, 'electron/ipc and preload/api.ts are pure TypeScript.'),
+      'no-restricted-imports': restrict(
+        { modules: ['electron', ...nodeModules], patterns: ['node:*'] },
+        'electron/ipc and preload/api.ts are pure TypeScript.',
+      ),
     },
   },
   // The renderer: browser only, reaches main through window.api.

@@ -196,7 +196,10 @@ try {
   console.log('');
   console.log('mode   figure   ours MiB/s   curl MiB/s   ours/curl   ours CPU s/GiB   curl CPU s/GiB');
   for (const [storage, runs] of Object.entries(results)) {
-    for (const [figure, pick, pickCpu] of [['best', best, least], ['median', median, median]] as const) {
+    for (const [figure, pick, pickCpu] of [
+      ['best', best, least],
+      ['median', median, median],
+    ] as const) {
       const ours = pick(runs.ours.map((run) => run.mibPerSecond));
       const curl = pick(runs.curl.map((run) => run.mibPerSecond));
       const cpu = (list: Run[]) => (cpuFigures(list).length ? pickCpu(cpuFigures(list)).toFixed(2) : 'n/a');
@@ -206,8 +209,13 @@ try {
       );
     }
   }
-  console.log('(CPU: best = least CPU per GiB; ours includes this process\'s own thread pool and GC)');
-  console.log(`load average (other processes share these ${os.cpus().length} cores): ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  console.log("(CPU: best = least CPU per GiB; ours includes this process's own thread pool and GC)");
+  console.log(
+    `load average (other processes share these ${os.cpus().length} cores): ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}`,
+  );
   console.log(`peak RSS of this process (our downloader; the emulator runs apart): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
 } finally {
   await fs.rm(work, { recursive: true, force: true });

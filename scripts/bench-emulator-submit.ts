@@ -10,8 +10,9 @@ const sizeMiB = Number(process.argv[2] ?? 2048);
 const totalBytes = sizeMiB * 1024 * 1024;
 const boundary = `----bench${randomBytes(8).toString('hex')}`;
 const head = Buffer.from(
-  `--${boundary}\r\nContent-Disposition: form-data; name="refpanel"\r\n\r\napps@hapmap-2@2.0.0\r\n`
-  + `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="big.vcf.gz"\r\nContent-Type: application/octet-stream\r\n\r\n`);
+  `--${boundary}\r\nContent-Disposition: form-data; name="refpanel"\r\n\r\napps@hapmap-2@2.0.0\r\n` +
+    `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="big.vcf.gz"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+);
 const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
 const block = randomBytes(1024 * 1024);
 
@@ -23,7 +24,9 @@ async function* body(): AsyncGenerator<Buffer> {
 
 const emulator = await startEmulator({ uploadLimitBytes: totalBytes + 1024 * 1024 });
 let peakRss = 0;
-const sample = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 20);
+const sample = setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+}, 20);
 global.gc?.();
 const before = process.memoryUsage().rss;
 const started = performance.now();
@@ -43,14 +46,16 @@ const seconds = (performance.now() - started) / 1000;
 clearInterval(sample);
 peakRss = Math.max(peakRss, process.memoryUsage().rss);
 const mib = (n: number) => (n / 1024 / 1024).toFixed(1);
-console.log(JSON.stringify({
-  uploadedMiB: sizeMiB,
-  status: res.statusCode,
-  answer: JSON.parse(answer).success === true ? 'accepted' : answer,
-  seconds: Number(seconds.toFixed(1)),
-  throughputMiBps: Number((sizeMiB / seconds).toFixed(1)),
-  rssBeforeMiB: Number(mib(before)),
-  peakRssMiB: Number(mib(peakRss)),
-  rssGrowthMiB: Number(mib(peakRss - before)),
-}));
+console.log(
+  JSON.stringify({
+    uploadedMiB: sizeMiB,
+    status: res.statusCode,
+    answer: JSON.parse(answer).success === true ? 'accepted' : answer,
+    seconds: Number(seconds.toFixed(1)),
+    throughputMiBps: Number((sizeMiB / seconds).toFixed(1)),
+    rssBeforeMiB: Number(mib(before)),
+    peakRssMiB: Number(mib(peakRss)),
+    rssGrowthMiB: Number(mib(peakRss - before)),
+  }),
+);
 await emulator.close();

@@ -111,13 +111,7 @@ const fmt = (n: number) => n.toFixed(1).padStart(7);
 
 /** Alternates ours and curl and reports the best and the median run of each: on a busy machine the
  *  best run is the one least disturbed by other processes. */
-async function compare(
-  label: string,
-  bytes: number,
-  rounds: number,
-  runOurs: () => Promise<Measured>,
-  runCurl: () => Promise<Measured>,
-): Promise<void> {
+async function compare(label: string, bytes: number, rounds: number, runOurs: () => Promise<Measured>, runCurl: () => Promise<Measured>): Promise<void> {
   const oursRates: number[] = [];
   const curlRates: number[] = [];
   let peak = 0;

@@ -30,12 +30,20 @@ async function generate(): Promise<void> {
   const target = sizeMb * 1024 * 1024;
   let written = 0;
   let seed = 0x9e3779b9;
-  const rand = (): number => { seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5; return (seed >>> 0) / 4294967296; };
+  const rand = (): number => {
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return (seed >>> 0) / 4294967296;
+  };
 
-  const header = ['##fileformat=VCFv4.2', '##contig=<ID=20,length=64444167>',
-    '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
-    ['#CHROM', 'POS', 'ID', 'REF', 'ALT', 'QUAL', 'FILTER', 'INFO', 'FORMAT', ...Array.from({ length: samples }, (_, i) => `S${i + 1}`)].join('\t'),
-  ].join('\n') + '\n';
+  const header =
+    [
+      '##fileformat=VCFv4.2',
+      '##contig=<ID=20,length=64444167>',
+      '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
+      ['#CHROM', 'POS', 'ID', 'REF', 'ALT', 'QUAL', 'FILTER', 'INFO', 'FORMAT', ...Array.from({ length: samples }, (_, i) => `S${i + 1}`)].join('\t'),
+    ].join('\n') + '\n';
   const block = Buffer.allocUnsafe(BGZF_BLOCK_INPUT);
   let fill = 0;
   const inflight: Promise<void>[] = [];
@@ -50,7 +58,9 @@ async function generate(): Promise<void> {
       const trailer = Buffer.alloc(8);
       trailer.writeUInt32LE(crc32(data), 0);
       trailer.writeUInt32LE(data.length, 4);
-      writeSync(fd, head); writeSync(fd, d); writeSync(fd, trailer);
+      writeSync(fd, head);
+      writeSync(fd, d);
+      writeSync(fd, trailer);
       written += 26 + d.length;
     });
     inflight.push(chain);
@@ -61,8 +71,12 @@ async function generate(): Promise<void> {
     while (off < bytes.length) {
       const n = Math.min(bytes.length - off, BGZF_BLOCK_INPUT - fill);
       bytes.copy(block, fill, off, off + n);
-      fill += n; off += n;
-      if (fill === BGZF_BLOCK_INPUT) { emit(Buffer.from(block)); fill = 0; }
+      fill += n;
+      off += n;
+      if (fill === BGZF_BLOCK_INPUT) {
+        emit(Buffer.from(block));
+        fill = 0;
+      }
     }
   };
   put(Buffer.from(header));
@@ -76,7 +90,9 @@ async function generate(): Promise<void> {
     const alt = (ref + 1 + Math.floor(rand() * 3)) % 4;
     const af = 0.01 + rand() * 0.49;
     let o = line.write(`20\t${pos}\trs${pos}\t`, 0, 'latin1');
-    line[o++] = bases[ref]; line[o++] = 9; line[o++] = bases[alt];
+    line[o++] = bases[ref];
+    line[o++] = 9;
+    line[o++] = bases[alt];
     o += line.write('\t.\tPASS\t.\tGT', o, 'latin1');
     for (let s = 0; s < samples; s++) {
       line[o++] = 9;
@@ -117,9 +133,13 @@ function timeBcftools(path: string): Promise<{ ms: number; lines: number }> {
     const t0 = performance.now();
     const child = spawn('bash', ['-c', 'bcftools view -H "$1" | wc -l', 'bench', path], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
-    child.stdout.on('data', (d) => { out += d; });
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
     child.on('error', reject);
-    child.on('close', (code) => code === 0 ? resolve({ ms: performance.now() - t0, lines: Number(out.trim()) }) : reject(new Error(`bcftools exited ${code}`)));
+    child.on('close', (code) =>
+      code === 0 ? resolve({ ms: performance.now() - t0, lines: Number(out.trim()) }) : reject(new Error(`bcftools exited ${code}`)),
+    );
   });
 }
 
@@ -138,10 +158,15 @@ async function main(): Promise<void> {
   await sharedPool().close();
 
   const mbU = (summary.uncompressedBytes ?? 0) / 1e6;
-  console.log(`ours:     ${(oursMs / 1000).toFixed(2)} s  (${summary.variants} variants, ${mbU.toFixed(0)} MB text, ${(mbU / (oursMs / 1000)).toFixed(0)} MB/s, fatal=${summary.fatal === null ? 'none' : JSON.stringify(summary.fatal)})`);
+  console.log(
+    `ours:     ${(oursMs / 1000).toFixed(2)} s  (${summary.variants} variants, ${mbU.toFixed(0)} MB text, ${(mbU / (oursMs / 1000)).toFixed(0)} MB/s, fatal=${summary.fatal === null ? 'none' : JSON.stringify(summary.fatal)})`,
+  );
   console.log(`bcftools: ${(bcf.ms / 1000).toFixed(2)} s  (${bcf.lines} lines)`);
   console.log(`ratio ours/bcftools: ${(oursMs / bcf.ms).toFixed(2)}  (target <= 1.5)`);
   if (bcf.lines !== summary.variants) console.log('WARNING: variant counts differ');
 }
 
-main().catch((err) => { console.error(err); process.exit(1); });
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -44,10 +44,18 @@ export class AuthService {
   addUser(input: { username: string; password?: string; fullName?: string; mail?: string; admin?: boolean }): EmulatorUser {
     if (this.users.has(input.username)) throw new Error(`user ${input.username} exists`);
     const user: EmulatorUser = {
-      id: this.nextId++, username: input.username, password: input.password ?? 'password',
-      fullName: input.fullName ?? input.username, mail: input.mail ?? `${input.username}@example.org`,
-      admin: input.admin ?? false, active: true, apiHash: '', apiTokenExpiresAt: null,
-      lastLogin: null, loginAttempts: 0, lockedUntil: null,
+      id: this.nextId++,
+      username: input.username,
+      password: input.password ?? 'password',
+      fullName: input.fullName ?? input.username,
+      mail: input.mail ?? `${input.username}@example.org`,
+      admin: input.admin ?? false,
+      active: true,
+      apiHash: '',
+      apiTokenExpiresAt: null,
+      lastLogin: null,
+      loginAttempts: 0,
+      lockedUntil: null,
     };
     this.users.set(user.username, user);
     return user;
@@ -76,7 +84,13 @@ export class AuthService {
     const apiHash = randomString(30);
     const claims = {
       ...this.standardClaims(user.username, seconds),
-      token_type: 'API_TOKEN', api_hash: apiHash, username: user.username, name: user.fullName, mail: user.mail, api: true, roles: [],
+      token_type: 'API_TOKEN',
+      api_hash: apiHash,
+      username: user.username,
+      name: user.fullName,
+      mail: user.mail,
+      api: true,
+      roles: [],
     };
     user.apiHash = apiHash;
     user.apiTokenExpiresAt = claims.exp * 1000;

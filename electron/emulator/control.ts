@@ -88,8 +88,13 @@ export function createControl(state: EmulatorState, defaultUser: string): Emulat
       if (!job) return null;
       const { panel, password, ...params } = job.params;
       return {
-        json: jobJson(job, serializeContext(state)), state: job.state, username: job.username, password,
-        params: { ...params, panel: panel ? `${panel.id}@${panel.version}` : null }, inputFiles: job.inputFiles, workspace: job.workspace,
+        json: jobJson(job, serializeContext(state)),
+        state: job.state,
+        username: job.username,
+        password,
+        params: { ...params, panel: panel ? `${panel.id}@${panel.version}` : null },
+        inputFiles: job.inputFiles,
+        workspace: job.workspace,
         files: job.output.files.map((f) => ({ name: f.name, hash: f.hash, count: f.count, bytes: f.bytes, absPath: f.absPath })),
       };
     },

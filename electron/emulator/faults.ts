@@ -25,15 +25,20 @@ export function parseFault(input: unknown): Fault {
     ...(typeof f.times === 'number' ? { times: f.times } : {}),
   };
   switch (f.kind as FaultKind) {
-    case 'drop-upload': return { kind: 'drop-upload', afterBytes: num('afterBytes'), ...common };
-    case 'drop-download': return { kind: 'drop-download', afterBytes: num('afterBytes'), ...common };
-    case 'delay': return { kind: 'delay', ms: num('ms'), ...common };
+    case 'drop-upload':
+      return { kind: 'drop-upload', afterBytes: num('afterBytes'), ...common };
+    case 'drop-download':
+      return { kind: 'drop-download', afterBytes: num('afterBytes'), ...common };
+    case 'delay':
+      return { kind: 'delay', ms: num('ms'), ...common };
     case 'http-error': {
       const status = f.status === 502 ? 502 : 500;
       return { kind: 'http-error', status, html: f.html !== false, ...common };
     }
-    case 'drop-connection': return { kind: 'drop-connection', ...common };
-    default: return { kind: 'malformed-json', ...common };
+    case 'drop-connection':
+      return { kind: 'drop-connection', ...common };
+    default:
+      return { kind: 'malformed-json', ...common };
   }
 }
 

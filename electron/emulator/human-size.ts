@@ -1,7 +1,12 @@
 // commons-io FileUtils.byteCountToDisplaySize: integer division, so it rounds down
 // ("1 GB" for 1.9 GB), as the server shows file sizes (cloudgene-api.md 4.5).
 const UNITS: Array<[string, bigint]> = [
-  ['EB', 1n << 60n], ['PB', 1n << 50n], ['TB', 1n << 40n], ['GB', 1n << 30n], ['MB', 1n << 20n], ['KB', 1n << 10n],
+  ['EB', 1n << 60n],
+  ['PB', 1n << 50n],
+  ['TB', 1n << 40n],
+  ['GB', 1n << 30n],
+  ['MB', 1n << 20n],
+  ['KB', 1n << 10n],
 ];
 
 export function humanSize(bytes: number): string {

@@ -75,13 +75,29 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const clock = new EmulatorClock(options.speed ?? 1);
   const auth = new AuthService(clock);
   const engine = new JobEngine({
-    clock, profile, limits: limitsFor(flavour), workers: resolved.workers, downloadCredits: resolved.downloadCredits,
+    clock,
+    profile,
+    limits: limitsFor(flavour),
+    workers: resolved.workers,
+    downloadCredits: resolved.downloadCredits,
     retention: options.retention ?? { notificationAfterDays: 5, retireAfterDays: 7 },
-    dataDir, mail: resolved.mail, mailOf: (u) => auth.getUser(u)?.mail ?? '', log,
+    dataDir,
+    mail: resolved.mail,
+    mailOf: (u) => auth.getUser(u)?.mail ?? '',
+    log,
   });
   const state: EmulatorState = {
-    options: resolved, profile, clock, auth, engine, faults: new FaultRegistry(),
-    maintenance: { on: false, message: '' }, dataDir, url: '', s3Secret: randomLetters(40), s3Bucket: 'imputation-results',
+    options: resolved,
+    profile,
+    clock,
+    auth,
+    engine,
+    faults: new FaultRegistry(),
+    maintenance: { on: false, message: '' },
+    dataDir,
+    url: '',
+    s3Secret: randomLetters(40),
+    s3Bucket: 'imputation-results',
     counters: flavour === 'topmed' ? { samples: 12_480_311, runs: 96_412 } : { samples: 123_456_789, runs: 98_765 },
     log,
     ready: Promise.resolve(),

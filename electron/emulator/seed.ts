@@ -11,7 +11,13 @@ const MIN = 60_000;
 
 /** Scan results for a made-up file (seeded jobs have no upload); the rules still come from the VCF module. */
 export function syntheticSummary(input: {
-  chromosome: string; samples?: number; variants?: number; phased?: boolean; chunkSizeBp: number; firstPosition?: number; span?: number;
+  chromosome: string;
+  samples?: number;
+  variants?: number;
+  phased?: boolean;
+  chunkSizeBp: number;
+  firstPosition?: number;
+  span?: number;
 }): VcfFileSummary {
   const samples = input.samples ?? 120;
   const variants = input.variants ?? 8000;
@@ -23,23 +29,49 @@ export function syntheticSummary(input: {
   const endChunk = Math.floor((last - 1) / input.chunkSizeBp);
   const n = endChunk - startChunk + 1;
   for (let c = startChunk; c <= endChunk; c++) {
-    chunks.push({ chromosome: normalized, start: c * input.chunkSizeBp + 1, end: (c + 1) * input.chunkSizeBp, snps: Math.floor(variants / n), lowCallRateSamples: 0 });
+    chunks.push({
+      chromosome: normalized,
+      start: c * input.chunkSizeBp + 1,
+      end: (c + 1) * input.chunkSizeBp,
+      snps: Math.floor(variants / n),
+      lowCallRateSamples: 0,
+    });
   }
   const sampleIds = Array.from({ length: samples }, (_, i) => `SAMPLE${String(i + 1).padStart(4, '0')}`);
   return {
-    path: `/seed/${input.chromosome}.vcf.gz`, name: `study.${input.chromosome}.vcf.gz`, fatal: null, samples, sampleIds,
-    chromosomes: [normalized], rawChromosomes: [input.chromosome], variants, phased: input.phased ?? false, firstPosition: first, lastPosition: last,
-    suggestedBuild: input.chromosome.startsWith('chr') ? 'hg38' : 'hg19', chunks, bytes: variants * samples * 4,
+    path: `/seed/${input.chromosome}.vcf.gz`,
+    name: `study.${input.chromosome}.vcf.gz`,
+    fatal: null,
+    samples,
+    sampleIds,
+    chromosomes: [normalized],
+    rawChromosomes: [input.chromosome],
+    variants,
+    phased: input.phased ?? false,
+    firstPosition: first,
+    lastPosition: last,
+    suggestedBuild: input.chromosome.startsWith('chr') ? 'hg38' : 'hg19',
+    chunks,
+    bytes: variants * samples * 4,
   };
 }
 
 function params(state: EmulatorState, overrides: Partial<JobParams> = {}): JobParams {
-  const panel = state.options.flavour === 'topmed'
-    ? state.profile.panels[0]
-    : state.profile.panels.find((p) => p.id === 'hrc-r1.1') ?? state.profile.panels[0];
+  const panel =
+    state.options.flavour === 'topmed' ? state.profile.panels[0] : (state.profile.panels.find((p) => p.id === 'hrc-r1.1') ?? state.profile.panels[0]);
   return {
-    refpanel: panelKey(panel), panel, population: panel.populations[0].id, build: 'hg19', phasing: 'eagle', mode: 'imputation',
-    r2Filter: '0', aesEncryption: false, meta: false, password: randomJobPassword(), passwordGiven: false, filesText: null,
+    refpanel: panelKey(panel),
+    panel,
+    population: panel.populations[0].id,
+    build: 'hg19',
+    phasing: 'eagle',
+    mode: 'imputation',
+    r2Filter: '0',
+    aesEncryption: false,
+    meta: false,
+    password: randomJobPassword(),
+    passwordGiven: false,
+    filesText: null,
     ...overrides,
   };
 }

@@ -13,7 +13,11 @@ import { getApp, getCounters, getServer } from './routes/server-routes';
 import { submitJob } from './routes/submit';
 
 type Handler = (ctx: RequestContext) => void | Promise<void>;
-interface Route { method: string; pattern: RegExp; handler: Handler }
+interface Route {
+  method: string;
+  pattern: RegExp;
+  handler: Handler;
+}
 
 const seg = '([^/]+)';
 const rest = '(.+)';
@@ -34,7 +38,9 @@ const ROUTES: Route[] = [
   route('GET', `/api/v2/jobs/${seg}/cancel`, cancelJob),
   route('GET', `/api/v2/jobs/${seg}/restart`, restartJob),
   route('DELETE', `/api/v2/jobs/${seg}`, deleteJob),
-  route('POST', '/api/v2/importer/files', (ctx) => sendShapeA(ctx.res, 400, 'URL-based uploads are no longer supported. Please use direct file uploads instead.')),
+  route('POST', '/api/v2/importer/files', (ctx) =>
+    sendShapeA(ctx.res, 400, 'URL-based uploads are no longer supported. Please use direct file uploads instead.'),
+  ),
   route('GET', `/logs/${seg}`, getLogs),
   route('POST', '/login', postLogin),
   route('GET', `/share/results/${seg}/${rest}`, shareResults),
@@ -46,7 +52,10 @@ const ROUTES: Route[] = [
 
 const TOPMED_ONLY: Route[] = [
   route('GET', '/health', (ctx) => sendText(ctx.res, 200, 'OK')),
-  route('GET', '/api/v2/banner', (ctx) => { ctx.res.writeHead(200, { 'Content-Type': 'application/json' }); ctx.res.end('[]'); }),
+  route('GET', '/api/v2/banner', (ctx) => {
+    ctx.res.writeHead(200, { 'Content-Type': 'application/json' });
+    ctx.res.end('[]');
+  }),
 ];
 
 function decode(part: string): string {
@@ -66,7 +75,12 @@ export function createEmulatorServer(state: EmulatorState, control: EmulatorCont
     const path = url.pathname;
     let caller: Caller | null = null;
     const ctx: RequestContext = {
-      req, res, url, path, params: [], state,
+      req,
+      res,
+      url,
+      path,
+      params: [],
+      state,
       caller: () => (caller ??= state.auth.resolve(req)),
     };
     if (path.startsWith('/__emulator/')) {
@@ -94,7 +108,17 @@ export function createEmulatorServer(state: EmulatorState, control: EmulatorCont
       const c = ctx.caller();
       if (c.kind === 'anonymous' || c.kind === 'invalid') return sendShapeB(req, res, 401, 'Unauthorized');
     }
-    if (pathMatched) return sendShapeB(req, res, 405, 'Method Not Allowed', `Method [${req.method}] not allowed for URI [${path}]. Allowed methods: [${routes.filter((r) => r.pattern.test(path)).map((r) => r.method).join(', ')}]`);
+    if (pathMatched)
+      return sendShapeB(
+        req,
+        res,
+        405,
+        'Method Not Allowed',
+        `Method [${req.method}] not allowed for URI [${path}]. Allowed methods: [${routes
+          .filter((r) => r.pattern.test(path))
+          .map((r) => r.method)
+          .join(', ')}]`,
+      );
     sendShapeB(req, res, 404, 'Not Found', 'Page Not Found');
   }
 

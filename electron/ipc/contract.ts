@@ -200,7 +200,15 @@ const option = z.object({ value: z.string(), label: z.string() });
 export const formField = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('select'), id: z.string(), label: z.string(), details: z.string().nullable(), options: z.array(option), initial: z.string() }),
   /** A list bound to another field: its options depend on that field's value (populations per panel). */
-  z.object({ kind: z.literal('bound-select'), id: z.string(), label: z.string(), details: z.string().nullable(), bind: z.string(), groups: z.record(z.string(), z.array(option)), initial: z.string() }),
+  z.object({
+    kind: z.literal('bound-select'),
+    id: z.string(),
+    label: z.string(),
+    details: z.string().nullable(),
+    bind: z.string(),
+    groups: z.record(z.string(), z.array(option)),
+    initial: z.string(),
+  }),
   z.object({ kind: z.literal('checkbox'), id: z.string(), label: z.string(), details: z.string().nullable() }),
   /** Terms the user must accept (check1, check2). */
   z.object({ kind: z.literal('terms'), id: z.string(), label: z.string() }),
@@ -327,7 +335,9 @@ export const downloadItem = z.object({
   md5Of: z.string().nullable(),
   checksum: z.enum(['none', 'pending', 'ok', 'mismatch']),
   alreadyComplete: z.boolean(),
-  error: z.object({ code: z.string(), message: z.string(), serverMessage: z.string().optional(), detail: z.string().optional(), status: z.number().optional() }).nullable(),
+  error: z
+    .object({ code: z.string(), message: z.string(), serverMessage: z.string().optional(), detail: z.string().optional(), status: z.number().optional() })
+    .nullable(),
   retries: z.array(z.object({ at: z.number(), reason: z.string(), creditLost: z.boolean() })),
   notBefore: z.number(),
   createdAt: z.number(),

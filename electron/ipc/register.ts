@@ -1,15 +1,7 @@
 // Binds IpcHandlers to an ipcMain-like object: validates every request, guards every sender,
 // and turns every outcome into a JSON-safe Envelope. Pure TypeScript: the Electron main process,
 // the browser preview and the contract tests all use it.
-import {
-  AppError,
-  invokeChannels,
-  invokeChannelNames,
-  type Envelope,
-  type InvokeChannel,
-  type IpcError,
-  type IpcHandlers,
-} from './contract';
+import { AppError, invokeChannels, invokeChannelNames, type Envelope, type InvokeChannel, type IpcError, type IpcHandlers } from './contract';
 
 /** The part of Electron's ipcMain (or the preview's WebSocket hub) this needs. */
 export interface IpcLike<Sender> {
@@ -24,16 +16,9 @@ export interface RegisterOptions {
   onUnexpectedError?: (channel: string, error: unknown) => void;
 }
 
-export function registerIpc<Sender>(
-  ipc: IpcLike<Sender>,
-  handlers: IpcHandlers,
-  senderGuard: SenderGuard<Sender>,
-  options: RegisterOptions = {},
-): void {
+export function registerIpc<Sender>(ipc: IpcLike<Sender>, handlers: IpcHandlers, senderGuard: SenderGuard<Sender>, options: RegisterOptions = {}): void {
   for (const channel of invokeChannelNames) {
-    ipc.handle(channel, (sender, payload) =>
-      dispatch(channel, handlers, () => senderGuard(sender), payload, options),
-    );
+    ipc.handle(channel, (sender, payload) => dispatch(channel, handlers, () => senderGuard(sender), payload, options));
   }
 }
 

@@ -127,42 +127,45 @@ void app.whenReady().then(async () => {
     process.env.HTTPS_PROXY || process.env.https_proxy
       ? undefined
       : proxyUrlFromPac(await session.defaultSession.resolveProxy('https://imputationserver.sph.umich.edu'));
-  const services = await createAppServices({
-    mode: 'electron',
-    appName: app.getName(),
-    appVersion: app.getVersion(),
-    userDataDir: app.getPath('userData'),
-    homeDir: app.getPath('home'),
-    downloadsDir: app.getPath('downloads'),
-    showInFolder: (file) => shell.showItemInFolder(file),
-    events,
-    log,
-    notifier,
-    secrets,
-    fileDialog: {
-      async chooseFiles({ title, filters }) {
-        const options = { title, filters, properties: ['openFile', 'multiSelections'] as Array<'openFile' | 'multiSelections'> };
-        const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
-        return result.canceled ? [] : result.filePaths;
+  const services = await createAppServices(
+    {
+      mode: 'electron',
+      appName: app.getName(),
+      appVersion: app.getVersion(),
+      userDataDir: app.getPath('userData'),
+      homeDir: app.getPath('home'),
+      downloadsDir: app.getPath('downloads'),
+      showInFolder: (file) => shell.showItemInFolder(file),
+      events,
+      log,
+      notifier,
+      secrets,
+      fileDialog: {
+        async chooseFiles({ title, filters }) {
+          const options = { title, filters, properties: ['openFile', 'multiSelections'] as Array<'openFile' | 'multiSelections'> };
+          const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+          return result.canceled ? [] : result.filePaths;
+        },
       },
-    },
-    openExternal: async (url) => {
-      await shell.openExternal(url);
-      return true;
-    },
-    power: {
-      onSuspend: (listener) => powerMonitor.on('suspend', listener),
-      onResume: (listener) => powerMonitor.on('resume', listener),
-    },
-    network: pollNetwork(() => net.isOnline()),
-    keepAwake: {
-      start() {
-        const id = powerSaveBlocker.start('prevent-app-suspension');
-        return () => powerSaveBlocker.stop(id);
+      openExternal: async (url) => {
+        await shell.openExternal(url);
+        return true;
       },
+      power: {
+        onSuspend: (listener) => powerMonitor.on('suspend', listener),
+        onResume: (listener) => powerMonitor.on('resume', listener),
+      },
+      network: pollNetwork(() => net.isOnline()),
+      keepAwake: {
+        start() {
+          const id = powerSaveBlocker.start('prevent-app-suspension');
+          return () => powerSaveBlocker.stop(id);
+        },
+      },
+      clipboard: { writeText: (text) => clipboard.writeText(text), readText: () => clipboard.readText() },
     },
-    clipboard: { writeText: (text) => clipboard.writeText(text), readText: () => clipboard.readText() },
-  }, { proxyUrl });
+    { proxyUrl },
+  );
 
   servicesRef = services;
   registerIpc<IpcMainInvokeEvent>(

@@ -13,7 +13,4 @@ const transport: Transport = {
   },
 };
 
-contextBridge.exposeInMainWorld(
-  'api',
-  createApi(transport, { pathForDroppedFile: (file) => webUtils.getPathForFile(file as File) }),
-);
+contextBridge.exposeInMainWorld('api', createApi(transport, { pathForDroppedFile: (file) => webUtils.getPathForFile(file as File) }));

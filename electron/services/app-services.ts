@@ -85,7 +85,10 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
     proxyDispatcher: proxyConfigured({ proxyUrl: options.proxyUrl }) ? dispatcher : undefined,
     userAgent: userAgent(ports.appVersion),
     log: (line) => ports.log.info(line),
-    freshEachRun: servers.list().filter((server) => server.kind === 'demo').map((server) => server.id),
+    freshEachRun: servers
+      .list()
+      .filter((server) => server.kind === 'demo')
+      .map((server) => server.id),
   });
   const downloads = new DownloadsService({
     manager,
@@ -140,7 +143,11 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
     return app ? 'imputationserver2' : (server.apps[0]?.id.split('@')[0] ?? 'imputationserver2');
   };
 
-  const serverHosts = () => settings.get().servers.filter((server) => server.kind !== 'demo').map((server) => new URL(server.url).hostname);
+  const serverHosts = () =>
+    settings
+      .get()
+      .servers.filter((server) => server.kind !== 'demo')
+      .map((server) => new URL(server.url).hostname);
 
   const handlers: IpcHandlers = withErrorTranslation({
     'app:info': () => ({
@@ -173,7 +180,17 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
       if (info.maintenance) {
         // In maintenance the server refuses its app form too (cloudgene-api.md 7): say why, show no form.
         const message = `The server is under maintenance${info.maintenanceMessage ? `: ${info.maintenanceMessage}` : ''}. Submitting is not possible now.`;
-        return { serverId, appId, appName: '', appVersion: '', submitLabel: 'Submit', fields: [], liveJobLimit: limit, liveJobs: 0, blocker: { code: 'maintenance' as const, message } };
+        return {
+          serverId,
+          appId,
+          appName: '',
+          appVersion: '',
+          submitLabel: 'Submit',
+          fields: [],
+          liveJobLimit: limit,
+          liveJobs: 0,
+          blocker: { code: 'maintenance' as const, message },
+        };
       }
       const [app, list] = await Promise.all([servers.use(serverId, (client) => client.app(appId)), jobs.list({ serverId, refresh: true })]);
       const fields = formFieldsOf(app);
@@ -181,7 +198,10 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
       const liveJobs = list.jobs.filter((job) => job.state >= 1 && job.state <= 3).length;
       const blocker =
         liveJobs >= limit
-          ? { code: 'job-limit' as const, message: `You have ${liveJobs} jobs waiting or running here, the most this server runs per user (${limit}). Wait until one finishes.` }
+          ? {
+              code: 'job-limit' as const,
+              message: `You have ${liveJobs} jobs waiting or running here, the most this server runs per user (${limit}). Wait until one finishes.`,
+            }
           : null;
       return {
         serverId,
@@ -199,7 +219,8 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
       const chosen = request.fileIds.map((id) => files.get(id));
       const names = new Set<string>();
       for (const file of chosen) {
-        if (!file.name.toLowerCase().endsWith('.vcf.gz')) throw new AppError('file-refused', `${file.name}: only bgzipped VCF files ending in .vcf.gz are accepted.`);
+        if (!file.name.toLowerCase().endsWith('.vcf.gz'))
+          throw new AppError('file-refused', `${file.name}: only bgzipped VCF files ending in .vcf.gz are accepted.`);
         if (names.has(file.name)) throw new AppError('file-refused', `Two files are named ${file.name}; the server would keep only one of them.`);
         names.add(file.name);
       }
@@ -224,7 +245,8 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
       const server = servers.list().find((candidate) => candidate.id === serverId);
       if (!server) throw new AppError('not-found', 'That server is no longer in your list.');
       const password = await ports.secrets.get(secretAccounts.jobPassword(server.url, jobId));
-      if (!password) throw new AppError('not-found', 'No password for this job is in the keychain: it was not submitted from this app, or the keychain entry was removed.');
+      if (!password)
+        throw new AppError('not-found', 'No password for this job is in the keychain: it was not submitted from this app, or the keychain entry was removed.');
       if (!ports.clipboard) throw new AppError('unavailable', 'Copying the password works in the desktop app.');
       ports.clipboard.writeText(password);
       // Clear it again after a minute, unless the user has copied something else since.

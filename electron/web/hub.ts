@@ -13,9 +13,7 @@ export interface PreviewClient {
 type Listener = (sender: PreviewClient, payload: unknown) => Promise<unknown>;
 
 export type ClientMessage = { type: 'invoke'; id: number; channel: InvokeChannel; payload: unknown };
-export type ServerMessage =
-  | { type: 'result'; id: number; envelope: unknown }
-  | { type: 'event'; channel: string; payload: unknown };
+export type ServerMessage = { type: 'result'; id: number; envelope: unknown } | { type: 'event'; channel: string; payload: unknown };
 
 export class WebSocketHub implements IpcLike<PreviewClient>, EventSink {
   private readonly listeners = new Map<string, Listener>();

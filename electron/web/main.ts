@@ -34,41 +34,41 @@ const userDataDir = values['user-data'] ?? path.join(os.homedir(), '.config', 'i
 const rendererDir = values.renderer ?? path.join(__dirname, '../renderer');
 
 async function main(): Promise<void> {
-// As the desktop app does (on a Node that can): trust the system's certificate authorities too.
-const ca = trustSystemCertificates();
-if (ca.status === 'failed') log.warn(`The system's certificate authorities could not be read (${ca.reason}).`);
-// The keychain entry's service name is the app id (electron-builder.yml appId).
-const { store: secrets } = await openSecretStore('org.imputationdesktop.app', log);
-let closeServices = async () => {};
-const preview = await startPreviewServer({
-  rendererDir,
-  port,
-  createHandlers: async (events) => {
-    const services = await createAppServices({
-      mode: 'web',
-      appName: 'Imputation Desktop',
-      appVersion: __APP_VERSION__,
-      userDataDir,
-      homeDir: os.homedir(),
-      downloadsDir: path.join(os.homedir(), 'Downloads'),
-      events,
-      log,
-      // No desktop notifications in a browser tab: the page shows them.
-      notifier: { notify: (notification) => events.emit('app:notification', notification) },
-      secrets,
-      fileDialog: null,
-      openExternal: async () => false,
-    });
-    closeServices = () => services.close();
-    return services.handlers;
-  },
-  onUnexpectedError: (channel, error) => log.error(`${channel} failed`, error),
-});
+  // As the desktop app does (on a Node that can): trust the system's certificate authorities too.
+  const ca = trustSystemCertificates();
+  if (ca.status === 'failed') log.warn(`The system's certificate authorities could not be read (${ca.reason}).`);
+  // The keychain entry's service name is the app id (electron-builder.yml appId).
+  const { store: secrets } = await openSecretStore('org.imputationdesktop.app', log);
+  let closeServices = async () => {};
+  const preview = await startPreviewServer({
+    rendererDir,
+    port,
+    createHandlers: async (events) => {
+      const services = await createAppServices({
+        mode: 'web',
+        appName: 'Imputation Desktop',
+        appVersion: __APP_VERSION__,
+        userDataDir,
+        homeDir: os.homedir(),
+        downloadsDir: path.join(os.homedir(), 'Downloads'),
+        events,
+        log,
+        // No desktop notifications in a browser tab: the page shows them.
+        notifier: { notify: (notification) => events.emit('app:notification', notification) },
+        secrets,
+        fileDialog: null,
+        openExternal: async () => false,
+      });
+      closeServices = () => services.close();
+      return services.handlers;
+    },
+    onUnexpectedError: (channel, error) => log.error(`${channel} failed`, error),
+  });
 
-console.log(`Imputation Desktop preview: ${preview.url}`);
-const stop = () => void Promise.all([preview.close(), closeServices()]).finally(() => process.exit(0));
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
+  console.log(`Imputation Desktop preview: ${preview.url}`);
+  const stop = () => void Promise.all([preview.close(), closeServices()]).finally(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 main().catch((error: unknown) => {

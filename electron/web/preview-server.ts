@@ -102,10 +102,7 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Runni
   server.on('upgrade', (request, socket, head) => {
     const url = new URL(request.url ?? '/', origin);
     const allowed =
-      url.pathname === '/ws' &&
-      keyMatches(url.searchParams.get('key')) &&
-      allowedHosts.has(request.headers.host ?? '') &&
-      request.headers.origin === origin;
+      url.pathname === '/ws' && keyMatches(url.searchParams.get('key')) && allowedHosts.has(request.headers.host ?? '') && request.headers.origin === origin;
     if (!allowed) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;

@@ -24,10 +24,7 @@ async function codeOf(promise: Promise<unknown>): Promise<CloudgeneErrorCode> {
 }
 
 beforeAll(async () => {
-  [michigan, topmed] = await Promise.all([
-    startEmulator({ flavour: 'michigan', faults: true }),
-    startEmulator({ flavour: 'topmed', faults: true }),
-  ]);
+  [michigan, topmed] = await Promise.all([startEmulator({ flavour: 'michigan', faults: true }), startEmulator({ flavour: 'topmed', faults: true })]);
 });
 
 afterAll(async () => {

@@ -79,7 +79,17 @@ describe('CloudgeneClient requests', () => {
 
   it('verifies a token anonymously with a form body', async () => {
     const c = await setup(
-      fixed(200, JSON.stringify({ valid: true, message: 'API Token was created by alice and is valid.', username: 'alice', name: 'Alice', mail: 'a@x', expire: '2026-06-18T09:15:00Z' })),
+      fixed(
+        200,
+        JSON.stringify({
+          valid: true,
+          message: 'API Token was created by alice and is valid.',
+          username: 'alice',
+          name: 'Alice',
+          mail: 'a@x',
+          expire: '2026-06-18T09:15:00Z',
+        }),
+      ),
     );
     const verdict = await c.verifyToken('the token to check');
     expect(verdict).toEqual({
@@ -100,9 +110,19 @@ describe('CloudgeneClient requests', () => {
 
   it('reads both profile bodies, with the token expiry from either', async () => {
     const upstream = {
-      id: 42, username: 'alice', fullName: 'Alice Example', lastLogin: 'Tue May 19 13:22:04 UTC 2026', lockedUntil: '', active: true,
-      loginAttempts: 0, role: 'user', mail: 'alice@example.org', admin: false, hasApiToken: true,
-      apiTokenMessage: 'API Token was created by alice and is valid until Thu Jun 18 09:15:00 UTC 2026.', apiTokenValid: true,
+      id: 42,
+      username: 'alice',
+      fullName: 'Alice Example',
+      lastLogin: 'Tue May 19 13:22:04 UTC 2026',
+      lockedUntil: '',
+      active: true,
+      loginAttempts: 0,
+      role: 'user',
+      mail: 'alice@example.org',
+      admin: false,
+      hasApiToken: true,
+      apiTokenMessage: 'API Token was created by alice and is valid until Thu Jun 18 09:15:00 UTC 2026.',
+      apiTokenValid: true,
     };
     const c = await setup(fixed(200, JSON.stringify(upstream)));
     const profile = await c.profile('alice');
@@ -121,7 +141,8 @@ describe('CloudgeneClient requests', () => {
     const c = await setup((req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       if (req.url!.startsWith('/api/v2/jobs?')) res.end(JSON.stringify({ count: 1, page: 2, pageSize: 15, prev: 1, next: null, pages: [1, 2], data: [job] }));
-      else if (req.url!.endsWith('/restart')) res.end(JSON.stringify({ success: true, message: 'Your job was successfully added to the job queue.', type: 0, time: 0 }));
+      else if (req.url!.endsWith('/restart'))
+        res.end(JSON.stringify({ success: true, message: 'Your job was successfully added to the job queue.', type: 0, time: 0 }));
       else res.end(JSON.stringify(job));
     });
     const page = await c.jobs({ page: 2 });

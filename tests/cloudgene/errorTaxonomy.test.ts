@@ -13,7 +13,11 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function failureOf(handler: TinyHandler, call: (c: CloudgeneClient) => Promise<unknown>, timeouts?: { headersMs: number; bodyMs: number }): Promise<CloudgeneError> {
+async function failureOf(
+  handler: TinyHandler,
+  call: (c: CloudgeneClient) => Promise<unknown>,
+  timeouts?: { headersMs: number; bodyMs: number },
+): Promise<CloudgeneError> {
   server = await startTinyServer(handler);
   client = new CloudgeneClient({ baseUrl: server.url, token: 'tok', userAgent: 'test/1', timeouts });
   const error = await call(client).then(
@@ -31,7 +35,7 @@ const shapeA = (message: string) => JSON.stringify({ message, success: false });
 const cases: { name: string; status: number; body: string; type?: string; code: CloudgeneErrorCode; serverMessage?: string }[] = [
   { name: '401 shape B', status: 401, body: shapeB('Unauthorized'), code: 'unauthorized', serverMessage: 'Unauthorized' },
   { name: '403 shape B (revoked or replaced token)', status: 403, body: shapeB('Forbidden'), code: 'token-revoked', serverMessage: 'Forbidden' },
-  { name: '403 shape A (someone else\'s job)', status: 403, body: shapeA('Access denied.'), code: 'forbidden', serverMessage: 'Access denied.' },
+  { name: "403 shape A (someone else's job)", status: 403, body: shapeA('Access denied.'), code: 'forbidden', serverMessage: 'Access denied.' },
   { name: '403 with an empty body (TOPMed profile)', status: 403, body: '', code: 'forbidden' },
   { name: '404 shape A', status: 404, body: shapeA('Job job-1 not found.'), code: 'not-found', serverMessage: 'Job job-1 not found.' },
   {
@@ -99,12 +103,19 @@ describe('HTTP answers map to one error code, keeping the server message', () =>
 
 describe('transport failures', () => {
   it('a connection dropped before the answer is a network error', async () => {
-    const error = await failureOf((req) => req.socket.destroy(), (cl) => cl.server());
+    const error = await failureOf(
+      (req) => req.socket.destroy(),
+      (cl) => cl.server(),
+    );
     expect(error.code).toBe('network');
   });
 
   it('a server that never answers is a timeout (short timeout option)', async () => {
-    const error = await failureOf(() => undefined, (cl) => cl.counters(), { headersMs: 150, bodyMs: 150 });
+    const error = await failureOf(
+      () => undefined,
+      (cl) => cl.counters(),
+      { headersMs: 150, bodyMs: 150 },
+    );
     expect(error.code).toBe('timeout');
   });
 

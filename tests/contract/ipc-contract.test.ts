@@ -2,13 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../electron/emulator/index';
-import {
-  invokeChannelNames,
-  invokeChannels,
-  type Envelope,
-  type InvokeChannel,
-  type RequestOf,
-} from '../../electron/ipc/contract';
+import { invokeChannelNames, invokeChannels, type Envelope, type InvokeChannel, type RequestOf } from '../../electron/ipc/contract';
 import { registerIpc } from '../../electron/ipc/register';
 import { createApi, type Transport } from '../../electron/preload/api';
 import { emulatorDemoHost, withEmulator } from '../support/emulators';
@@ -150,7 +144,12 @@ describe('IPC contract', () => {
     const errors: string[] = [];
     registerIpc(
       failing,
-      { ...services.handlers, 'servers:list': () => { throw new Error('secret detail /home/x'); } },
+      {
+        ...services.handlers,
+        'servers:list': () => {
+          throw new Error('secret detail /home/x');
+        },
+      },
       trusted,
       { onUnexpectedError: (channel) => errors.push(channel) },
     );
@@ -169,7 +168,20 @@ describe('window.api', () => {
 
   it('exposes exactly the approved keys', () => {
     const api = createApi(transportOver(ipc));
-    expect(Object.keys(api).sort()).toEqual(['app', 'downloads', 'files', 'jobs', 'newJob', 'on', 'preflight', 'registerDroppedFiles', 'servers', 'settings', 'shell', 'uploads']);
+    expect(Object.keys(api).sort()).toEqual([
+      'app',
+      'downloads',
+      'files',
+      'jobs',
+      'newJob',
+      'on',
+      'preflight',
+      'registerDroppedFiles',
+      'servers',
+      'settings',
+      'shell',
+      'uploads',
+    ]);
     expect(Object.keys(api.jobs).sort()).toEqual(['cancel', 'copyPassword', 'delete', 'get', 'list', 'restart']);
     expect(Object.keys(api.uploads).sort()).toEqual(['cancel', 'list', 'start']);
     expect(Object.keys(api.servers).sort()).toEqual(['add', 'addDemo', 'list', 'refresh', 'remove', 'replaceToken', 'signOut', 'update']);

@@ -28,7 +28,10 @@ function manualSink() {
 describe('BatchQueue', () => {
   it('writes batches one at a time, in order, and releases each after its write', async () => {
     const released: number[] = [];
-    const queue = new BatchQueue(() => undefined, () => undefined);
+    const queue = new BatchQueue(
+      () => undefined,
+      () => undefined,
+    );
     const writes = manualSink();
     queue.push(batch(1, released));
     queue.push(batch(2, released));
@@ -44,7 +47,10 @@ describe('BatchQueue', () => {
 
   it('stays full until drained to half, then calls onRoom once', async () => {
     let rooms = 0;
-    const queue = new BatchQueue(() => rooms++, () => undefined);
+    const queue = new BatchQueue(
+      () => rooms++,
+      () => undefined,
+    );
     const writes = manualSink();
     queue.attach(writes.sink);
     let accepted = true;
@@ -68,7 +74,10 @@ describe('BatchQueue', () => {
   it('on a failed write: keeps the error, drops the rest, stops the producer', async () => {
     const released: number[] = [];
     let stopped = 0;
-    const queue = new BatchQueue(() => undefined, () => stopped++);
+    const queue = new BatchQueue(
+      () => undefined,
+      () => stopped++,
+    );
     const full = Object.assign(new Error('no space'), { code: 'ENOSPC' });
     queue.push(batch(1, released));
     queue.push(batch(2, released));

@@ -16,12 +16,7 @@ afterEach(async () => {
   await fs.rm(dir, { recursive: true, force: true });
 });
 
-async function makeZip(
-  name: string,
-  entries: Record<string, Buffer>,
-  password: string | null,
-  encryption: 'zipcrypto' | 'aes' = 'zipcrypto',
-): Promise<string> {
+async function makeZip(name: string, entries: Record<string, Buffer>, password: string | null, encryption: 'zipcrypto' | 'aes' = 'zipcrypto'): Promise<string> {
   const writer = new ZipWriter(new BlobWriter('application/zip'), { useWebWorkers: false });
   for (const [entryName, data] of Object.entries(entries)) {
     await writer.add(entryName, new Uint8ArrayReader(new Uint8Array(data)), {

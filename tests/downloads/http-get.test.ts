@@ -204,7 +204,9 @@ describe('httpGet', () => {
   });
 
   it('refuses a header block larger than 64 KiB', async () => {
-    const server = await rawServer((socket) => trickle(socket, ['HTTP/1.1 200 OK\r\n', ...Array.from({ length: 40 }, (_, i) => `X-${i}: ${'a'.repeat(2000)}\r\n`)], false));
+    const server = await rawServer((socket) =>
+      trickle(socket, ['HTTP/1.1 200 OK\r\n', ...Array.from({ length: 40 }, (_, i) => `X-${i}: ${'a'.repeat(2000)}\r\n`)], false),
+    );
     await expect(httpGet(server.url, { timeoutMs: 5000 })).rejects.toMatchObject({ code: 'HTTP_BAD_RESPONSE' });
   });
 
@@ -267,7 +269,9 @@ describe('httpGet', () => {
 
   it('gives the text of a small error answer', async () => {
     const json = '{"success":false,"message":"number of max downloads exceeded."}';
-    const server = await rawServer((socket) => socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${json.length}\r\n\r\n${json}`));
+    const server = await rawServer((socket) =>
+      socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${json.length}\r\n\r\n${json}`),
+    );
     const answer = await httpGet(server.url, { timeoutMs: 5000 });
     expect(answer.statusCode).toBe(400);
     expect(JSON.parse(await answer.body.text(64 * 1024))).toEqual({ success: false, message: 'number of max downloads exceeded.' });

@@ -45,8 +45,16 @@ async function succeededJob(name: string): Promise<string> {
     jobName: name,
     password: { mode: 'generate' },
   });
-  const jobId = (await until(async () => (await services.handlers['uploads:list']({})).find((u) => u.id === upload.id)!, (u) => u.jobId !== null)).jobId!;
-  await until(() => services.handlers['jobs:get']({ serverId, jobId }), (job) => job.state === 4);
+  const jobId = (
+    await until(
+      async () => (await services.handlers['uploads:list']({})).find((u) => u.id === upload.id)!,
+      (u) => u.jobId !== null,
+    )
+  ).jobId!;
+  await until(
+    () => services.handlers['jobs:get']({ serverId, jobId }),
+    (job) => job.state === 4,
+  );
   return jobId;
 }
 
@@ -62,7 +70,10 @@ describe('downloads in the app', () => {
     const jobId = await succeededJob('study-b');
     const items = await services.handlers['downloads:start']({ serverId, jobId });
     expect(items.length).toBeGreaterThan(3);
-    const list = await until(() => services.handlers['downloads:list']({}), (l) => l.items.every((item) => item.state === 'completed'));
+    const list = await until(
+      () => services.handlers['downloads:list']({}),
+      (l) => l.items.every((item) => item.state === 'completed'),
+    );
     const folder = path.join(services.userDataDir, 'Downloads', 'Imputation Desktop', 'Lab', `${jobId}-study-b`);
     expect(list.items.every((item) => item.destDir === folder)).toBe(true);
     expect(existsSync(path.join(folder, 'chr_20.zip'))).toBe(true);
@@ -78,7 +89,10 @@ describe('downloads in the app', () => {
 
     // Asking again downloads nothing: the files are complete on disk.
     const again = await services.handlers['downloads:start']({ serverId, jobId, names: ['chr_20.zip'] });
-    await until(() => services.handlers['downloads:list']({}), (l) => l.items.filter((item) => item.id === again[0]!.id).every((item) => item.state === 'completed'));
+    await until(
+      () => services.handlers['downloads:list']({}),
+      (l) => l.items.filter((item) => item.id === again[0]!.id).every((item) => item.state === 'completed'),
+    );
     const record = (await services.handlers['downloads:list']({})).items.find((item) => item.id === again[0]!.id)!;
     expect(record.alreadyComplete).toBe(true);
     expect(services.notifications.some((n) => n.kind === 'downloads-done')).toBe(true);
@@ -93,6 +107,9 @@ describe('downloads in the app', () => {
       (l) => l.items.length > 0 && l.items.every((item) => item.jobId === jobId && item.state === 'completed'),
     );
     expect(list.items.some((item) => item.name === 'chr_20.zip')).toBe(true);
-    await until(() => services.notifications, (n) => n.some((item) => item.kind === 'downloads-done'));
+    await until(
+      () => services.notifications,
+      (n) => n.some((item) => item.kind === 'downloads-done'),
+    );
   });
 });

@@ -9,12 +9,20 @@ import { screenshotDir } from './fixtures';
 export async function accessibilityViolations(page: Page): Promise<string[]> {
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   return result.violations.map(
-    (violation) => `${violation.id} (${violation.impact}): ${violation.help}\n  ${violation.nodes.map((node) => node.target.join(' ')).slice(0, 5).join('\n  ')}`,
+    (violation) =>
+      `${violation.id} (${violation.impact}): ${violation.help}\n  ${violation.nodes
+        .map((node) => node.target.join(' '))
+        .slice(0, 5)
+        .join('\n  ')}`,
   );
 }
 
 /** Saves a screenshot of the page as it is, and checks that state for accessibility too. */
-export async function captureChecked(page: Page, file: string, options: { fullPage?: boolean; clip?: { x: number; y: number; width: number; height: number } } = {}): Promise<void> {
+export async function captureChecked(
+  page: Page,
+  file: string,
+  options: { fullPage?: boolean; clip?: { x: number; y: number; width: number; height: number } } = {},
+): Promise<void> {
   await page.screenshot({ path: path.join(screenshotDir, file), ...options });
   expect(await accessibilityViolations(page), `accessibility of the state in ${file}`).toEqual([]);
 }

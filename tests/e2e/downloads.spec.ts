@@ -202,7 +202,9 @@ test('mid-transfer: totals with rate and time left, per-file progress; pause res
     await expect(big.getByLabel('Rate and time left')).toHaveText(/^[\d.]+ MB\/s · (about .+|a few seconds) left$/, { timeout: 20_000 });
     // far enough in for the bars to show it
     await expect(big).toContainText(/(\d{3} MB|[\d.]+ GB) of 6\.0 GB/, { timeout: 20_000 });
-    await expect(page.getByRole('status', { name: 'All downloads' })).toContainText(/^\d running, \d queued · [\d.]+ (MB|GB) of [\d.]+ GB · [\d.]+ MB\/s · .+ left\s*$/);
+    await expect(page.getByRole('status', { name: 'All downloads' })).toContainText(
+      /^\d running, \d queued · [\d.]+ (MB|GB) of [\d.]+ GB · [\d.]+ MB\/s · .+ left\s*$/,
+    );
     await expect(big.getByRole('progressbar', { name: 'Download progress of chr_20.zip' })).toBeVisible();
     const dismiss = page.getByRole('button', { name: 'Dismiss' });
     while ((await dismiss.count()) > 0) await dismiss.first().click();

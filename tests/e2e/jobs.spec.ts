@@ -185,10 +185,10 @@ test.describe('job detail', () => {
     await page.getByRole('button', { name: 'Delete…' }).click();
     await page.getByRole('button', { name: 'Delete job' }).click();
     const refusal = page.getByRole('alert').filter({ hasText: "Delete this job on the server's web page" });
-    await expect(refusal).toContainText('does not let the app\'s API token delete jobs');
+    await expect(refusal).toContainText("does not let the app's API token delete jobs");
   });
 
-  test('deleting on a real server: the refusal offers the job\'s web page', async ({ page, app }) => {
+  test("deleting on a real server: the refusal offers the job's web page", async ({ page, app }) => {
     const lab = await startEmulator();
     try {
       const [id] = lab.control.seedJobs(1, { states: [5] });
@@ -320,13 +320,23 @@ test('server messages are sanitized: only harmless tags, no scripts, handlers or
   await page.setContent('<!doctype html><html><body></body></html>');
   await page.addScriptTag({ content: bundle.outputFiles[0]!.text });
   const clean = (html: string, type = 0) =>
-    page.evaluate(([text, kind]) => (window as unknown as { sanitizeServerMessage: (t: number, h: string) => string }).sanitizeServerMessage(kind as number, text as string), [html, type] as const);
+    page.evaluate(
+      ([text, kind]) =>
+        (window as unknown as { sanitizeServerMessage: (t: number, h: string) => string }).sanitizeServerMessage(kind as number, text as string),
+      [html, type] as const,
+    );
 
   expect(await clean('<img src=x onerror="alert(1)">Hello<script>alert(2)</script>')).toBe('Hello');
-  expect(await clean('<a href="javascript:alert(1)">x</a> <a href="https://genepi.github.io/" onclick="x()" target="_top">docs</a>')).toBe('<a>x</a> <a href="https://genepi.github.io/">docs</a>');
+  expect(await clean('<a href="javascript:alert(1)">x</a> <a href="https://genepi.github.io/" onclick="x()" target="_top">docs</a>')).toBe(
+    '<a>x</a> <a href="https://genepi.github.io/">docs</a>',
+  );
   expect(await clean('<b style="color:red" class="x">Warning:</b> 3 Chunk(s) excluded', 2)).toBe('<b data-label="warning">Warning:</b> 3 Chunk(s) excluded');
   expect(await clean('<iframe src="https://evil.example"></iframe><form><input></form><svg><circle/></svg>ok')).toBe('ok');
-  expect(await clean('Samples: 51\nBuild: hg19<table><tr><td>a</td></tr></table>')).toBe('Samples: 51<br>Build: hg19<table><tbody><tr><td>a</td></tr></tbody></table>');
+  expect(await clean('Samples: 51\nBuild: hg19<table><tr><td>a</td></tr></table>')).toBe(
+    'Samples: 51<br>Build: hg19<table><tbody><tr><td>a</td></tr></tbody></table>',
+  );
   expect(await clean('before<div class="progress"><div class="progress-bar bg-success"></div></div>after')).toBe('beforeafter');
-  expect(await clean('<a href="/start.html#!pages/help">Help</a> <a href="data:text/html,x">d</a>')).toBe('<a href="/start.html#!pages/help">Help</a> <a>d</a>');
+  expect(await clean('<a href="/start.html#!pages/help">Help</a> <a href="data:text/html,x">d</a>')).toBe(
+    '<a href="/start.html#!pages/help">Help</a> <a>d</a>',
+  );
 });

@@ -67,11 +67,22 @@ async function jobsOnServer(emulator: RunningEmulator): Promise<number> {
 /** A job submitted straight to the server (as another client would), to fill the user's job slots. */
 async function submitDirectly(emulator: RunningEmulator, vcf: Buffer, name: string): Promise<void> {
   const form = new FormData();
-  for (const [key, value] of Object.entries({ refpanel: 'apps@1000g-phase-3-v5@2.0.0', population: 'eur', build: 'hg19', phasing: 'eagle', mode: 'imputation', 'job-name': name })) {
+  for (const [key, value] of Object.entries({
+    refpanel: 'apps@1000g-phase-3-v5@2.0.0',
+    population: 'eur',
+    build: 'hg19',
+    phasing: 'eagle',
+    mode: 'imputation',
+    'job-name': name,
+  })) {
     form.append(key, value);
   }
   form.append('files', new Blob([new Uint8Array(vcf)]), 'chr20.vcf.gz');
-  const answer = await fetch(`${emulator.url}/api/v2/jobs/submit/imputationserver2`, { method: 'POST', headers: { 'X-Auth-Token': emulator.token }, body: form });
+  const answer = await fetch(`${emulator.url}/api/v2/jobs/submit/imputationserver2`, {
+    method: 'POST',
+    headers: { 'X-Auth-Token': emulator.token },
+    body: form,
+  });
   expect(answer.status).toBe(200);
 }
 
@@ -107,13 +118,17 @@ test.describe('new job', () => {
     await chooseFiles(page, dir, ['chr20.vcf.gz', 'chr21.vcf.gz', 'readme.txt'], { allTypes: true });
     await expect(page.getByRole('alert').filter({ hasText: 'readme.txt: only bgzipped VCF files ending in .vcf.gz are accepted.' })).toBeVisible();
     await chooseFiles(page, other, ['chr20.vcf.gz']);
-    await expect(page.getByRole('alert').filter({ hasText: /chr20\.vcf\.gz: a file with this name is already in the list; the server would overwrite/ })).toBeVisible();
+    await expect(
+      page.getByRole('alert').filter({ hasText: /chr20\.vcf\.gz: a file with this name is already in the list; the server would overwrite/ }),
+    ).toBeVisible();
     await expect(page.getByText(/^2 files, [\d.]+ KB in all$/)).toBeVisible();
 
     // the check starts by itself: chr20 has the 'chr' prefix of hg38 under build hg19
     const row = fileRow(page, 'chr20.vcf.gz');
     await expect(row.getByText('1 error', { exact: true })).toBeVisible();
-    await expect(row).toContainText("Your upload data contains chromosome 'chr20'. This is not a valid hg19 encoding. Please ensure that your input data is build hg19 and chromosome is encoded as '20'.");
+    await expect(row).toContainText(
+      "Your upload data contains chromosome 'chr20'. This is not a valid hg19 encoding. Please ensure that your input data is build hg19 and chromosome is encoded as '20'.",
+    );
     await expect(row).toContainText("hg19 (GRCh37) data must name chromosomes without 'chr'");
     await expect(row.locator('pre')).toContainText('bcftools annotate --rename-chrs chr_map.txt -Oz -o chr20.fixed.vcf.gz chr20.vcf.gz');
     await expect(row.getByRole('button', { name: 'Copy the command' })).toBeVisible();

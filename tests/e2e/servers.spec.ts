@@ -22,7 +22,6 @@ async function filesUnder(dir: string): Promise<string[]> {
   return texts;
 }
 
-
 test.describe('servers', () => {
   let emulator: RunningEmulator;
   test.beforeAll(async () => {

@@ -4,8 +4,12 @@ import type { RunningEmulator } from '../../electron/emulator/index';
 import { call } from './helpers';
 
 let emu: RunningEmulator;
-beforeAll(async () => { emu = await startEmulator({ faults: true }); });
-afterAll(async () => { await emu.close(); });
+beforeAll(async () => {
+  emu = await startEmulator({ faults: true });
+});
+afterAll(async () => {
+  await emu.close();
+});
 
 function decodeClaims(token: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
@@ -97,7 +101,10 @@ describe('authentication (cloudgene-api.md 2)', () => {
     const claims = decodeClaims(body.access_token);
     expect(claims.sub).toBe('bob');
     expect(claims.api).toBeUndefined();
-    const json = await call(emu, 'POST', '/login', { body: JSON.stringify({ username: 'bob', password: 's3cret' }), headers: { 'content-type': 'application/json' } });
+    const json = await call(emu, 'POST', '/login', {
+      body: JSON.stringify({ username: 'bob', password: 's3cret' }),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(json.status).toBe(200);
 
     const bad = await call(emu, 'POST', '/login', { form: { username: 'bob', password: 'nope' } });
@@ -131,7 +138,13 @@ describe('authentication (cloudgene-api.md 2)', () => {
     const u = emu.control.addUser({ username: 'dave', fullName: 'Dave Example', mail: 'dave@example.org' });
     const good = await call(emu, 'POST', '/api/v2/tokens/verify', { form: { token: u.token } });
     expect(good.status).toBe(200);
-    expect(good.json()).toMatchObject({ valid: true, message: 'API Token was created by dave and is valid.', username: 'dave', name: 'Dave Example', mail: 'dave@example.org' });
+    expect(good.json()).toMatchObject({
+      valid: true,
+      message: 'API Token was created by dave and is valid.',
+      username: 'dave',
+      name: 'Dave Example',
+      mail: 'dave@example.org',
+    });
     expect(good.json().expire).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     for (const token of ['garbage', emu.control.loginToken('dave')]) {
       const bad = await call(emu, 'POST', '/api/v2/tokens/verify', { form: { token } });
@@ -151,8 +164,12 @@ describe('authentication (cloudgene-api.md 2)', () => {
 
 describe('TOPMed flavour auth differences', () => {
   let topmed: RunningEmulator;
-  beforeAll(async () => { topmed = await startEmulator({ flavour: 'topmed' }); });
-  afterAll(async () => { await topmed.close(); });
+  beforeAll(async () => {
+    topmed = await startEmulator({ flavour: 'topmed' });
+  });
+  afterAll(async () => {
+    await topmed.close();
+  });
 
   it('profile is 403 with an empty body unless {u} is the caller', async () => {
     const other = await call(topmed, 'GET', '/api/v2/users/someone-else/profile', { token: topmed.token });

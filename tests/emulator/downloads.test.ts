@@ -18,7 +18,9 @@ describe('downloads, local storage (6.4)', () => {
     emu = await startEmulator({ seed: 'demo', downloadCredits: 3 });
     job = await successJob(emu);
   });
-  afterAll(async () => { await emu.close(); });
+  afterAll(async () => {
+    await emu.close();
+  });
 
   it('streams chunked without Content-Length or Accept-Ranges, ignores Range, spends a credit per GET', async () => {
     const file = job.outputParams[0].files.find((f: any) => f.name === 'chr_20.zip');
@@ -34,7 +36,9 @@ describe('downloads, local storage (6.4)', () => {
     expect(emu.control.downloadCount(file.hash)).toBe(2);
     // the filename segment is not checked
     expect((await call(emu, 'GET', `/share/results/${file.hash}/anything`)).status).toBe(200);
-    expect((await call(emu, 'GET', `/api/v2/jobs/${job.id}`, { token: emu.token })).json().outputParams[0].files.find((f: any) => f.hash === file.hash).count).toBe(1);
+    expect(
+      (await call(emu, 'GET', `/api/v2/jobs/${job.id}`, { token: emu.token })).json().outputParams[0].files.find((f: any) => f.hash === file.hash).count,
+    ).toBe(1);
     expect((await call(emu, 'GET', `/downloads/${job.id}/${file.hash}/chr_20.zip`)).status).toBe(200);
     const none = await call(emu, 'GET', `/share/results/${file.hash}/chr_20.zip`);
     expect(none.status).toBe(400);
@@ -68,7 +72,9 @@ describe('downloads, s3 storage', () => {
     emu = await startEmulator({ seed: 'demo', storage: 's3' });
     job = await successJob(emu);
   });
-  afterAll(async () => { await emu.close(); });
+  afterAll(async () => {
+    await emu.close();
+  });
 
   it('301 to a pre-signed loopback URL with Content-Length, Range and 206; credit spent only on /share', async () => {
     const file = job.outputParams[0].files.find((f: any) => f.name === 'chr_21.zip');

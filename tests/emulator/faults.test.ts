@@ -6,10 +6,15 @@ import type { RunningEmulator } from '../../electron/emulator/index';
 import { call, multipart, standardParts } from './helpers';
 
 let emu: RunningEmulator;
-beforeAll(async () => { emu = await startEmulator({ seed: 'demo', faults: true }); });
-afterAll(async () => { await emu.close(); });
+beforeAll(async () => {
+  emu = await startEmulator({ seed: 'demo', faults: true });
+});
+afterAll(async () => {
+  await emu.close();
+});
 
-const control = (command: string, body: unknown = {}) => call(emu, 'POST', `/__emulator/${command}`, { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+const control = (command: string, body: unknown = {}) =>
+  call(emu, 'POST', `/__emulator/${command}`, { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
 
 describe('fault injection (tests only)', () => {
   it('http-error answers 502 with an HTML body for `times` requests, over the HTTP control API', async () => {
@@ -43,8 +48,14 @@ describe('fault injection (tests only)', () => {
   it('delay holds one path while others answer', async () => {
     emu.control.setFault({ kind: 'delay', ms: 400, path: '/api/v2/jobs', times: 1 });
     const order: string[] = [];
-    const slow = call(emu, 'GET', '/api/v2/jobs', { token: emu.token }).then((r) => { order.push('delayed'); return r; });
-    const fast = call(emu, 'GET', '/api/v2/server/counters').then((r) => { order.push('other'); return r; });
+    const slow = call(emu, 'GET', '/api/v2/jobs', { token: emu.token }).then((r) => {
+      order.push('delayed');
+      return r;
+    });
+    const fast = call(emu, 'GET', '/api/v2/server/counters').then((r) => {
+      order.push('other');
+      return r;
+    });
     const [a, b] = await Promise.all([slow, fast]);
     expect(a.status).toBe(200);
     expect(b.status).toBe(200);
@@ -67,9 +78,13 @@ describe('fault injection (tests only)', () => {
     const other = emu.control.addUser({ username: 'uploader' });
     emu.control.setFault({ kind: 'drop-upload', afterBytes: 1000, times: 1 });
     const { body, contentType } = multipart(standardParts(Buffer.alloc(200_000, 7)));
-    await expect(request(`${emu.url}/api/v2/jobs/submit/imputationserver2`, {
-      method: 'POST', body, headers: { 'content-type': contentType, 'x-auth-token': other.token },
-    }).then((r) => r.body.text())).rejects.toThrow();
+    await expect(
+      request(`${emu.url}/api/v2/jobs/submit/imputationserver2`, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': contentType, 'x-auth-token': other.token },
+      }).then((r) => r.body.text()),
+    ).rejects.toThrow();
     expect((await call(emu, 'GET', '/api/v2/jobs', { token: other.token })).json().count).toBe(0);
   });
 

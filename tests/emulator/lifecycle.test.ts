@@ -16,7 +16,9 @@ beforeAll(async () => {
   chr20 = await fx.vcf('chr20.vcf.gz', { chromosome: '20', samples: 25, variants: 300 });
   chr20hg38 = await fx.vcf('chr20-hg38.vcf.gz', { chromosome: 'chr20', samples: 25, variants: 300 });
 });
-afterAll(async () => { await fx.cleanup(); });
+afterAll(async () => {
+  await fx.cleanup();
+});
 
 async function openZip(data: Buffer, password: string) {
   const reader = new ZipReader(new BlobReader(new Blob([new Uint8Array(data)])), { password });
@@ -32,8 +34,12 @@ async function openZip(data: Buffer, password: string) {
 
 describe('a successful imputation job (4)', () => {
   let emu: RunningEmulator;
-  beforeAll(async () => { emu = await startEmulator({}); });
-  afterAll(async () => { await emu.close(); });
+  beforeAll(async () => {
+    emu = await startEmulator({});
+  });
+  afterAll(async () => {
+    await emu.close();
+  });
 
   it('moves through 1/2/3 to 4 with live step shapes, progress messages and real outputs', async () => {
     const id = (await submit(emu, standardParts(chr20))).json().id;
@@ -80,7 +86,8 @@ describe('a successful imputation job (4)', () => {
     for (const m of imputation.logMessages) expect(m.message).toMatch(/^<b>(Phasing with Eagle|Imputation) \((\d+)\/\2\)<\/b>/);
     const password = emu.control.getJob(id)!.password;
     expect(summary.logMessages.map((m: any) => m.message)).toContain(
-      `Data have been exported successfully. We encrypted the results with the following password: <b>${password}</b>`);
+      `Data have been exported successfully. We encrypted the results with the following password: <b>${password}</b>`,
+    );
 
     const output = job.outputParams[0];
     expect(output.jobId).toBe(id);
@@ -109,7 +116,15 @@ describe('a successful imputation job (4)', () => {
   });
 
   it('encrypts with AES-256 when aesEncryption is sent, with the submitted password', async () => {
-    const id = (await submit(emu, standardParts(chr20, [{ name: 'aesEncryption', value: 'true' }, { name: 'password', value: 'Secret123' }]))).json().id;
+    const id = (
+      await submit(
+        emu,
+        standardParts(chr20, [
+          { name: 'aesEncryption', value: 'true' },
+          { name: 'password', value: 'Secret123' },
+        ]),
+      )
+    ).json().id;
     const job = await waitForJob(emu, id, finished);
     expect(job.state).toBe(4);
     const zip = job.outputParams[0].files.find((f: any) => f.name === 'chr_20.zip');
@@ -121,7 +136,12 @@ describe('a successful imputation job (4)', () => {
   });
 
   it('qc_only: no zips, QC files only', async () => {
-    const id = (await submit(emu, standardParts(chr20).map((p) => (p.name === 'mode' ? { name: 'mode', value: 'qc_only' } : p)))).json().id;
+    const id = (
+      await submit(
+        emu,
+        standardParts(chr20).map((p) => (p.name === 'mode' ? { name: 'mode', value: 'qc_only' } : p)),
+      )
+    ).json().id;
     const job = await waitForJob(emu, id, finished);
     expect(job.state).toBe(4);
     const names = job.outputParams[0].files.map((f: any) => f.name);
@@ -140,8 +160,12 @@ describe('a successful imputation job (4)', () => {
 
 describe('input validation on the uploaded files (5.6)', () => {
   let emu: RunningEmulator;
-  beforeAll(async () => { emu = await startEmulator({ maxJobsPerUser: 10 }); });
-  afterAll(async () => { await emu.close(); });
+  beforeAll(async () => {
+    emu = await startEmulator({ maxJobsPerUser: 10 });
+  });
+  afterAll(async () => {
+    await emu.close();
+  });
 
   async function failure(parts: Parameters<typeof submit>[1]) {
     const id = (await submit(emu, parts)).json().id;
@@ -154,13 +178,18 @@ describe('input validation on the uploaded files (5.6)', () => {
 
   it('a chr20 file under hg19 fails with the server message', async () => {
     expect(await failure(standardParts(chr20hg38))).toContain(
-      "Your upload data contains chromosome 'chr20'. This is not a valid hg19 encoding. Please ensure that your input data is build hg19 and chromosome is encoded as '20'.");
+      "Your upload data contains chromosome 'chr20'. This is not a valid hg19 encoding. Please ensure that your input data is build hg19 and chromosome is encoded as '20'.",
+    );
   });
 
   it('no .vcf.gz file, or a URL in files', async () => {
     expect(await failure(standardParts(chr20, [], 'chr20.vcf'))).toEqual(['No vcf.gz input files detected.']);
-    expect(await failure([{ name: 'refpanel', value: 'apps@hapmap-2@2.0.0' }, { name: 'files', value: 'https://example.org/a.vcf.gz' }]))
-      .toEqual(['No vcf.gz input files detected.']);
+    expect(
+      await failure([
+        { name: 'refpanel', value: 'apps@hapmap-2@2.0.0' },
+        { name: 'files', value: 'https://example.org/a.vcf.gz' },
+      ]),
+    ).toEqual(['No vcf.gz input files detected.']);
   });
 
   it('a population the panel does not have', async () => {
@@ -262,7 +291,7 @@ describe('queue, cancel, restart, delete, retention (4.2, 4.3, 3.7-3.9)', () => 
     }
   });
 
-  it('someone else\'s job is 403 Access denied.', async () => {
+  it("someone else's job is 403 Access denied.", async () => {
     const emu = await startEmulator({});
     try {
       const other = emu.control.addUser({ username: 'mallory' });

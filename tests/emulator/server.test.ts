@@ -9,7 +9,9 @@ let topmed: RunningEmulator;
 beforeAll(async () => {
   [michigan, topmed] = await Promise.all([startEmulator({ flavour: 'michigan' }), startEmulator({ flavour: 'topmed' })]);
 });
-afterAll(async () => { await Promise.all([michigan.close(), topmed.close()]); });
+afterAll(async () => {
+  await Promise.all([michigan.close(), topmed.close()]);
+});
 
 describe('GET /api/v2/server (3.1)', () => {
   it('michigan: misspelled maintenace and user.name', async () => {
@@ -17,10 +19,13 @@ describe('GET /api/v2/server (3.1)', () => {
     expect(r.status).toBe(200);
     const s = r.json();
     expect(s).toMatchObject({
-      name: 'Michigan Imputation Server 2', loggedIn: true, maintenace: false,
+      name: 'Michigan Imputation Server 2',
+      loggedIn: true,
+      maintenace: false,
       user: { username: 'alice', mail: 'alice@example.org', admin: false, name: 'Alice Example' },
       apps: [{ id: 'imputationserver2@2.0.12', name: 'Genotype Imputation', version: '2.0.12' }],
-      deprecatedApps: [], experimentalApps: [],
+      deprecatedApps: [],
+      experimentalApps: [],
     });
     expect(s).not.toHaveProperty('maintenance');
     expect(s).not.toHaveProperty('maintenaceMessage');
@@ -48,8 +53,14 @@ describe('GET /api/v2/server (3.1)', () => {
       const s = (await call(emu, 'GET', '/api/v2/server', { token: emu.token })).json();
       expect(s.maintenace).toBe(true);
       expect(s.maintenaceMessage).toBe('Back at 5 pm');
-      for (const [method, path] of [['GET', '/api/v2/jobs'], ['GET', '/api/v2/jobs/job-1'], ['GET', '/api/v2/jobs/job-1/status'],
-        ['GET', '/api/v2/jobs/job-1/cancel'], ['GET', '/api/v2/jobs/job-1/restart'], ['GET', '/api/v2/server/apps/imputationserver2']]) {
+      for (const [method, path] of [
+        ['GET', '/api/v2/jobs'],
+        ['GET', '/api/v2/jobs/job-1'],
+        ['GET', '/api/v2/jobs/job-1/status'],
+        ['GET', '/api/v2/jobs/job-1/cancel'],
+        ['GET', '/api/v2/jobs/job-1/restart'],
+        ['GET', '/api/v2/server/apps/imputationserver2'],
+      ]) {
         const r = await call(emu, method, path, { token: emu.token });
         expect(r.status, path).toBe(503);
         expect(r.json()).toEqual({ message: 'This functionality is currently under maintenance.', success: false });
@@ -94,23 +105,58 @@ describe('GET /api/v2/server/apps/{id} (3.3, server-apps.md §7)', () => {
     const r = await call(michigan, 'GET', '/api/v2/server/apps/imputationserver2', { token: michigan.token });
     expect(r.status).toBe(200);
     const app = r.json();
-    expect(app).toMatchObject({ id: 'imputationserver2', name: 'Genotype Imputation', version: '2.0.12', author: null, logo: null, footer: null,
-      submitButton: 'Start Imputation', website: 'https://imputationserver.readthedocs.io', s3Workspace: false });
+    expect(app).toMatchObject({
+      id: 'imputationserver2',
+      name: 'Genotype Imputation',
+      version: '2.0.12',
+      author: null,
+      logo: null,
+      footer: null,
+      submitButton: 'Start Imputation',
+      website: 'https://imputationserver.readthedocs.io',
+      s3Workspace: false,
+    });
     expect(app.description).toContain('encoded without prefix  (e.g.');
-    expect(app.params.map((p: any) => p.id)).toEqual(['refpanel', 'files', 'build', 'r2Filter', 'phasing', 'population', 'mode', 'aesEncryption', 'meta', 'myseparator', 'check1', 'check2']);
+    expect(app.params.map((p: any) => p.id)).toEqual([
+      'refpanel',
+      'files',
+      'build',
+      'r2Filter',
+      'phasing',
+      'population',
+      'mode',
+      'aesEncryption',
+      'meta',
+      'myseparator',
+      'check1',
+      'check2',
+    ]);
     for (const p of app.params) expect(p).toMatchObject({ visible: true, required: true, adminOnly: false });
     const byId = Object.fromEntries(app.params.map((p: any) => [p.id, p]));
     expect(byId.refpanel.values.map((v: any) => v.key)).toEqual([
-      'apps@1000g-phase-1@2.0.0', 'apps@1000g-phase3-low@1.0.0', 'apps@1000g-phase3-deep@1.0.0', 'apps@1000g-phase-3-v5@2.0.0',
-      'apps@caapa@2.0.0', 'apps@genome-asia-panel@1.0.0', 'apps@hrc-r1.1@2.0.0', 'apps@hapmap-2@2.0.0', 'apps@samoan@2.0.0']);
+      'apps@1000g-phase-1@2.0.0',
+      'apps@1000g-phase3-low@1.0.0',
+      'apps@1000g-phase3-deep@1.0.0',
+      'apps@1000g-phase-3-v5@2.0.0',
+      'apps@caapa@2.0.0',
+      'apps@genome-asia-panel@1.0.0',
+      'apps@hrc-r1.1@2.0.0',
+      'apps@hapmap-2@2.0.0',
+      'apps@samoan@2.0.0',
+    ]);
     expect(byId.refpanel.values[7]).toEqual({ key: 'apps@hapmap-2@2.0.0', value: 'HapMap 2 (GRCh37/hg19)', label: null, values: null, enabled: false });
     expect(byId.population).toMatchObject({ type: 'binded_list', bind: 'refpanel', value: '' });
     const hapmap = byId.population.values.find((g: any) => g.key === 'apps@hapmap-2@2.0.0');
     expect(hapmap).toMatchObject({ label: 'HapMap 2 (GRCh37/hg19)', value: null, enabled: false });
     expect(hapmap.values).toEqual([
       { key: 'eur', value: 'EUR', label: null, values: null, enabled: false },
-      { key: 'off', value: 'Off', label: null, values: null, enabled: false }]);
-    expect(byId.phasing.values.map((v: any) => [v.key, v.value])).toEqual([['beagle', 'Beagle 5.4 (HRC and 1KG only)'], ['eagle', 'Eagle v2.4'], ['no_phasing', 'No phasing']]);
+      { key: 'off', value: 'Off', label: null, values: null, enabled: false },
+    ]);
+    expect(byId.phasing.values.map((v: any) => [v.key, v.value])).toEqual([
+      ['beagle', 'Beagle 5.4 (HRC and 1KG only)'],
+      ['eagle', 'Eagle v2.4'],
+      ['no_phasing', 'No phasing'],
+    ]);
     expect(byId.files).toMatchObject({ type: 'local_folder', source: 'upload', value: '' });
     expect(byId.myseparator).not.toHaveProperty('description');
     expect(byId.aesEncryption.values.map((v: any) => v.key)).toEqual(['false', 'true']);
@@ -122,7 +168,10 @@ describe('GET /api/v2/server/apps/{id} (3.3, server-apps.md §7)', () => {
     const byId = Object.fromEntries(app.params.map((p: any) => [p.id, p]));
     expect(byId.refpanel.values).toEqual([{ key: 'apps@topmed-r3@1.0.0', value: 'TOPMed r3', label: null, values: null, enabled: false }]);
     expect(byId.phasing.values[1].value).toBe('Eagle v2.4 (phased output)');
-    expect(byId.population.values[0].values.map((v: any) => [v.key, v.value])).toEqual([['all', 'vs. TOPMed Panel'], ['off', 'Skip']]);
+    expect(byId.population.values[0].values.map((v: any) => [v.key, v.value])).toEqual([
+      ['all', 'vs. TOPMed Panel'],
+      ['off', 'Skip'],
+    ]);
   });
 
   it('unknown app and data packages are 404 shape A', async () => {

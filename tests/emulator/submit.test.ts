@@ -11,12 +11,18 @@ beforeAll(async () => {
   fx = await fixtures();
   vcf = await fx.vcf('chr20.vcf.gz', { chromosome: '20', samples: 25, variants: 300 });
 });
-afterAll(async () => { await fx.cleanup(); });
+afterAll(async () => {
+  await fx.cleanup();
+});
 
 describe('POST /api/v2/jobs/submit/{app} (5)', () => {
   let emu: RunningEmulator;
-  beforeAll(async () => { emu = await startEmulator({ maxJobsPerUser: 50, workers: 1 }); });
-  afterAll(async () => { await emu.close(); });
+  beforeAll(async () => {
+    emu = await startEmulator({ maxJobsPerUser: 50, workers: 1 });
+  });
+  afterAll(async () => {
+    await emu.close();
+  });
 
   it('answers 200 with the id; the job keeps the escaped name, user agent and app id', async () => {
     const r = await submit(emu, standardParts(vcf, [{ name: 'job-name', value: '<b>A&B</b> "é"' }]), { userAgent: 'emulator-test/1.0' });
@@ -49,22 +55,34 @@ describe('POST /api/v2/jobs/submit/{app} (5)', () => {
     expect(bad.status).toBe(400);
     expect(bad.json()).toEqual({ message: "Parameter 'files-source' not found.", success: false });
     const ok = await submit(emu, [
-      { name: 'input-refpanel', value: 'hapmap-2' }, { name: 'check1', value: 'accepted' }, { name: 'check2', value: 'accepted' },
-      { name: 'input-population', value: 'eur' }, { name: 'files', filename: 'a.vcf.gz', data: vcf },
+      { name: 'input-refpanel', value: 'hapmap-2' },
+      { name: 'check1', value: 'accepted' },
+      { name: 'check2', value: 'accepted' },
+      { name: 'input-population', value: 'eur' },
+      { name: 'files', filename: 'a.vcf.gz', data: vcf },
     ]);
     expect(ok.status).toBe(200);
     expect(emu.control.getJob(ok.json().id)!.params).toMatchObject({ refpanel: 'hapmap-2', panel: 'hapmap-2@2.0.0', population: 'eur' });
   });
 
   it('a checkbox present means true, whatever its value; absent means false', async () => {
-    const on = await submit(emu, standardParts(vcf, [{ name: 'aesEncryption', value: 'false' }, { name: 'meta', value: 'no' }]));
+    const on = await submit(
+      emu,
+      standardParts(vcf, [
+        { name: 'aesEncryption', value: 'false' },
+        { name: 'meta', value: 'no' },
+      ]),
+    );
     expect(emu.control.getJob(on.json().id)!.params).toMatchObject({ aesEncryption: true, meta: true });
     const off = await submit(emu, standardParts(vcf));
     expect(emu.control.getJob(off.json().id)!.params).toMatchObject({ aesEncryption: false, meta: false });
   });
 
   it('an unknown refpanel still answers 200 and the job is already state 5', async () => {
-    const r = await submit(emu, standardParts(vcf, [], 'x.vcf.gz').map((p) => (p.name === 'refpanel' ? { name: 'refpanel', value: 'apps@nope@1.0' } : p)));
+    const r = await submit(
+      emu,
+      standardParts(vcf, [], 'x.vcf.gz').map((p) => (p.name === 'refpanel' ? { name: 'refpanel', value: 'apps@nope@1.0' } : p)),
+    );
     expect(r.status).toBe(200);
     const job = (await call(emu, 'GET', `/api/v2/jobs/${r.json().id}`, { token: emu.token })).json();
     expect(job.state).toBe(5);
@@ -83,7 +101,11 @@ describe('POST /api/v2/jobs/submit/{app} (5)', () => {
     const app = await submit(emu, standardParts(vcf), { app: 'foo' });
     expect(app.status).toBe(404);
     expect(app.json()).toEqual({ message: "Application 'foo' not found.", success: false });
-    const json = await call(emu, 'POST', '/api/v2/jobs/submit/imputationserver2', { token: emu.token, body: '{}', headers: { 'content-type': 'application/json' } });
+    const json = await call(emu, 'POST', '/api/v2/jobs/submit/imputationserver2', {
+      token: emu.token,
+      body: '{}',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(json.status).toBe(415);
     expect(json.json()._links).toBeDefined();
     const { body, contentType } = multipart(standardParts(vcf));
@@ -101,14 +123,18 @@ describe('submit order of checks', () => {
       let answeredAt: number | null = null;
       let finishedSendingAt: number | null = null;
       const status = await new Promise<number>((resolve, reject) => {
-        const req = httpRequest(`${emu.url}/api/v2/jobs/submit/imputationserver2`, {
-          method: 'POST',
-          headers: { 'content-type': contentType, 'content-length': String(body.length), 'x-auth-token': 'not-a-token' },
-        }, (res) => {
-          answeredAt = Date.now();
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        });
+        const req = httpRequest(
+          `${emu.url}/api/v2/jobs/submit/imputationserver2`,
+          {
+            method: 'POST',
+            headers: { 'content-type': contentType, 'content-length': String(body.length), 'x-auth-token': 'not-a-token' },
+          },
+          (res) => {
+            answeredAt = Date.now();
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
         req.on('error', reject);
         req.write(body.subarray(0, half));
         setTimeout(() => {

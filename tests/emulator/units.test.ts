@@ -28,7 +28,8 @@ describe('helpers that mirror Java behaviour', () => {
 
   it('progress bar text matches the Nextflow template', () => {
     expect(progressBar('Phasing with Eagle', 1, 4)).toBe(
-      '<b>Phasing with Eagle (1/4)</b><br><div class="progress" style="width: 100%; margin-top: 15px;">\t<div class="progress-bar bg-success" style="width: 25.0%;"></div>\t<div class="progress-bar bg-primary" style="width: 0.0%;"></div>\t<div class="progress-bar bg-light" style="width: 75.0%;"></div></div>');
+      '<b>Phasing with Eagle (1/4)</b><br><div class="progress" style="width: 100%; margin-top: 15px;">\t<div class="progress-bar bg-success" style="width: 25.0%;"></div>\t<div class="progress-bar bg-primary" style="width: 0.0%;"></div>\t<div class="progress-bar bg-light" style="width: 75.0%;"></div></div>',
+    );
   });
 });
 

@@ -100,10 +100,13 @@ describe('watching a job', () => {
     expect(running!.progress!.done).toBeLessThanOrEqual(running!.progress!.total);
   });
 
-  it('notifies a failed job with the server\'s first error message', async () => {
+  it("notifies a failed job with the server's first error message", async () => {
     const jobId = await submitTestJob(services.servers.client(serverId), { name: 'Wrong build', vcf: { chromosome: 'chr20' } });
     await services.jobs.track(serverId, jobId);
-    await until(() => services.notifications.filter((n) => n.kind === 'job-failed'), (list) => list.length > 0);
+    await until(
+      () => services.notifications.filter((n) => n.kind === 'job-failed'),
+      (list) => list.length > 0,
+    );
     const [failed] = services.notifications.filter((n) => n.kind === 'job-failed');
     expect(failed!.title).toBe('Wrong build failed');
     expect(failed!.body).toContain("Your upload data contains chromosome 'chr20'. This is not a valid hg19 encoding.");
@@ -117,7 +120,10 @@ describe('watching a job', () => {
     await services.jobs.track(serverId, jobId);
     const canceled = await services.handlers['jobs:cancel']({ serverId, jobId });
     expect(canceled.state).toBe(6);
-    await until(() => services.notifications.filter((n) => n.kind === 'job-canceled'), (list) => list.length === 1);
+    await until(
+      () => services.notifications.filter((n) => n.kind === 'job-canceled'),
+      (list) => list.length === 1,
+    );
     // cancel on a finished job is a no-op on the server (cloudgene-api.md 3.7)
     expect((await services.handlers['jobs:cancel']({ serverId, jobId })).state).toBe(6);
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -133,9 +139,16 @@ describe('watching through trouble', () => {
     await services.jobs.track(serverId, jobId);
     emulator.control.setFault({ kind: 'drop-connection', path: '/api/v2/jobs', times: 2 });
     emulator.control.setFault({ kind: 'http-error', status: 502, html: true, path: '/api/v2/jobs', times: 2 });
-    await until(() => services.watcher.backoffOf(serverId), (delay) => delay >= 160);
+    await until(
+      () => services.watcher.backoffOf(serverId),
+      (delay) => delay >= 160,
+    );
     expect(services.logLines.some((line) => /next try in/.test(line))).toBe(true);
-    await until(() => services.watcher.backoffOf(serverId), (delay) => delay === 40, 10_000);
+    await until(
+      () => services.watcher.backoffOf(serverId),
+      (delay) => delay === 40,
+      10_000,
+    );
   });
 
   it('asks nothing while offline or asleep, and catches up at once when both are over', async () => {
@@ -145,7 +158,10 @@ describe('watching through trouble', () => {
     system.fire('suspend');
     await new Promise((resolve) => setTimeout(resolve, 50)); // a request already in flight lands
     const before = statesSeen(jobId);
-    await until(() => emulator.control.getJob(jobId)?.state, (state) => state === 4);
+    await until(
+      () => emulator.control.getJob(jobId)?.state,
+      (state) => state === 4,
+    );
     await new Promise((resolve) => setTimeout(resolve, 300)); // many heartbeats and poll intervals
     expect(statesSeen(jobId)).toEqual(before);
 
@@ -154,7 +170,11 @@ describe('watching through trouble', () => {
     expect(statesSeen(jobId)).toEqual(before);
 
     system.fire('resume');
-    await until(() => statesSeen(jobId).at(-1), (state) => state === 4, 2000);
+    await until(
+      () => statesSeen(jobId).at(-1),
+      (state) => state === 4,
+      2000,
+    );
     expect(services.notifications.filter((n) => n.kind === 'job-succeeded')).toHaveLength(1);
   });
 
@@ -162,10 +182,16 @@ describe('watching through trouble', () => {
     const jobId = await submitTestJob(services.servers.client(serverId), { name: 'Once only' });
     await services.jobs.track(serverId, jobId);
     emulator.control.advanceClock(60 * 60 * 1000);
-    await until(() => services.notifications.filter((n) => n.kind === 'job-succeeded'), (list) => list.length === 1);
+    await until(
+      () => services.notifications.filter((n) => n.kind === 'job-succeeded'),
+      (list) => list.length === 1,
+    );
     await services.close(); // as on quit: the watcher stops and the seen states are written
 
-    const again = await createTestServices({ userDataDir: services.userDataDir, secrets: services.secrets }, { watchJobs: true, watcher: { heartbeatMs: 20, pollIntervalMs: 40 } });
+    const again = await createTestServices(
+      { userDataDir: services.userDataDir, secrets: services.secrets },
+      { watchJobs: true, watcher: { heartbeatMs: 20, pollIntervalMs: 40 } },
+    );
     try {
       const listed = await again.handlers['jobs:list']({ refresh: true });
       expect(listed.jobs.find((job) => job.id === jobId)?.state).toBe(4);

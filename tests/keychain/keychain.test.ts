@@ -38,7 +38,7 @@ describe('tokens in the real keychain', () => {
 
     // a "restart": new services, same user-data folder, a freshly opened keychain
     const again = await createTestServices({ userDataDir: services.userDataDir, secrets: await keychain() }, { demo: emulatorDemoHost() });
-    const [reloaded] = (await again.handlers['servers:list']({}));
+    const [reloaded] = await again.handlers['servers:list']({});
     expect(reloaded).toMatchObject({ id: view.id, status: 'ok', tokenStorage: 'keychain' });
     const refreshed = await again.handlers['servers:refresh']({ id: view.id });
     expect(refreshed.status).toBe('ok');

@@ -71,7 +71,8 @@ const cases: Array<{ title: string; name: string; spec: VcfSpec; values?: Record
     title: 'a chr-prefixed file under hg19',
     name: 'chr20-prefixed.vcf.gz',
     spec: { chromosome: 'chr20' },
-    message: "Your upload data contains chromosome 'chr20'. This is not a valid hg19 encoding. Please ensure that your input data is build hg19 and chromosome is encoded as '20'.",
+    message:
+      "Your upload data contains chromosome 'chr20'. This is not a valid hg19 encoding. Please ensure that your input data is build hg19 and chromosome is encoded as '20'.",
   },
   {
     title: 'more than one chromosome in a file',
@@ -105,7 +106,15 @@ describe('pre-flight check and the server agree', () => {
     const id = await register('good.vcf.gz', { samples: 30, variants: 400, phased: true });
     const report = await services.handlers['preflight:check']({ checkId: 'good', serverId, fileIds: [id], values });
     expect(report.ok).toBe(true);
-    expect(report.files[0]).toMatchObject({ fileId: id, name: 'good.vcf.gz', samples: 30, chromosomes: ['20'], variants: 400, phased: true, suggestedBuild: 'hg19' });
+    expect(report.files[0]).toMatchObject({
+      fileId: id,
+      name: 'good.vcf.gz',
+      samples: 30,
+      chromosomes: ['20'],
+      variants: 400,
+      phased: true,
+      suggestedBuild: 'hg19',
+    });
     expect(JSON.stringify(report)).not.toContain(dir); // no paths to the renderer
     const progress = services.events.filter((event) => event.channel === 'preflight:progress');
     expect(progress.length).toBeGreaterThan(0);
@@ -124,8 +133,14 @@ describe('pre-flight check and the server agree', () => {
 
       const job = await submitAndWait([id], testCase.values);
       expect(job.state).toBe(5);
-      const serverMessages = job.steps.flatMap((step) => step.messages).filter((m) => m.type === 1).map((m) => m.html);
-      expect(serverMessages.some((message) => message.includes(local!)), serverMessages.join(' | ')).toBe(true);
+      const serverMessages = job.steps
+        .flatMap((step) => step.messages)
+        .filter((m) => m.type === 1)
+        .map((m) => m.html);
+      expect(
+        serverMessages.some((message) => message.includes(local!)),
+        serverMessages.join(' | '),
+      ).toBe(true);
     });
   }
 

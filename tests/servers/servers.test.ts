@@ -48,8 +48,7 @@ function account(emulator: RunningEmulator): { username: string; token: string }
   return emulator.control.addUser({ username: `user${accounts}`, fullName: `Test User ${accounts}`, mail: `user${accounts}@example.org` });
 }
 
-const add = async (url: string, token: string, label?: string) =>
-  services.handlers['servers:add']({ kind: 'custom', url, token, label });
+const add = async (url: string, token: string, label?: string) => services.handlers['servers:add']({ kind: 'custom', url, token, label });
 
 async function expectAppError(promise: Promise<unknown>, code: string): Promise<AppError> {
   const error = await promise.then(
@@ -110,7 +109,7 @@ describe('adding a server', () => {
   it('says the token is invalid (401) and stores nothing', async () => {
     const error = await expectAppError(add(michigan.url, 'eyJhbGciOiJIUzI1NiJ9.garbage.garbage'), 'unauthorized');
     expect(error.message).toMatch(/did not accept this token/);
-    expect((await services.handlers['servers:list']({}))).toEqual([]);
+    expect(await services.handlers['servers:list']({})).toEqual([]);
     expect(await services.secrets.get(secretAccounts.token(michigan.url))).toBeNull();
   });
 
@@ -188,7 +187,7 @@ describe('a server in use', () => {
     expect(signedOut).toMatchObject({ status: 'signed-out', tokenStorage: 'none', tokenExpiresAt: null });
     expect(await services.secrets.get(secretAccounts.token(michigan.url))).toBeNull();
     expect(await services.handlers['servers:remove']({ id: view.id })).toEqual({ removed: true });
-    expect((await services.handlers['servers:list']({}))).toEqual([]);
+    expect(await services.handlers['servers:list']({})).toEqual([]);
   });
 
   it('starts the demo server and signs in by itself', async () => {
@@ -204,7 +203,7 @@ describe('a server in use', () => {
   it('remembers servers across a restart of the services, without their tokens in any file', async () => {
     const view = await add(michigan.url, account(michigan).token);
     const again = await createTestServices({ userDataDir: services.userDataDir, secrets: services.secrets });
-    expect((await again.handlers['servers:list']({}))).toMatchObject([{ id: view.id, status: 'ok' }]);
+    expect(await again.handlers['servers:list']({})).toMatchObject([{ id: view.id, status: 'ok' }]);
     await again.servers.close();
   });
 });

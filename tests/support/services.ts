@@ -25,28 +25,31 @@ export async function createTestServices(overrides: Partial<Ports> = {}, options
   const opened: string[] = [];
   const notifications: DesktopNotification[] = [];
   const secrets = new MemorySecretStore();
-  const services = await createAppServices({
-    mode: 'web',
-    appName: 'Imputation Desktop',
-    appVersion: '0.0.0-test',
-    userDataDir,
-    homeDir: userDataDir,
-    downloadsDir: path.join(userDataDir, 'Downloads'),
-    events: { emit: (channel, payload) => events.push({ channel, payload }) },
-    log: {
-      info: (line) => logLines.push(line),
-      warn: (line) => logLines.push(line),
-      error: (line) => logLines.push(line),
+  const services = await createAppServices(
+    {
+      mode: 'web',
+      appName: 'Imputation Desktop',
+      appVersion: '0.0.0-test',
+      userDataDir,
+      homeDir: userDataDir,
+      downloadsDir: path.join(userDataDir, 'Downloads'),
+      events: { emit: (channel, payload) => events.push({ channel, payload }) },
+      log: {
+        info: (line) => logLines.push(line),
+        warn: (line) => logLines.push(line),
+        error: (line) => logLines.push(line),
+      },
+      fileDialog: null,
+      notifier: { notify: (notification) => notifications.push(notification) },
+      secrets,
+      openExternal: async (url) => {
+        opened.push(url);
+        return true;
+      },
+      ...overrides,
     },
-    fileDialog: null,
-    notifier: { notify: (notification) => notifications.push(notification) },
-    secrets,
-    openExternal: async (url) => {
-      opened.push(url);
-      return true;
-    },
-    ...overrides,
-  }, { checkServersOnStart: false, watchJobs: false, ...options });
+    { checkServersOnStart: false, watchJobs: false, ...options },
+  );
   return {
     ...services,
     userDataDir,

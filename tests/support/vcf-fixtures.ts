@@ -5,22 +5,22 @@ import { gzipSync } from 'node:zlib';
 import { compressBgzf } from '../../electron/services/vcf/bgzf';
 
 export interface VcfSpec {
-  chromosome?: string;            // default '20'
-  samples?: number;               // default 25
-  variants?: number;              // default 200
-  startPosition?: number;         // default 10_000
-  step?: number;                  // default 1_000 bp between variants
-  phased?: boolean;               // default false ('/' separators)
-  seed?: number;                  // default 1
-  unsorted?: boolean;             // swap two records in the middle
-  refEqualsAlt?: boolean;         // the middle record has ALT == REF
-  duplicateSample?: boolean;      // last sample ID repeats the first
-  extraChromosome?: string;       // last tenth of the records on this chromosome
-  noGT?: boolean;                 // FORMAT is DS (dosages), no GT
-  spaces?: boolean;               // records separated by spaces, not tabs
-  missingRate?: number;           // fraction of genotypes set to missing
-  plainGzip?: boolean;            // ordinary gzip, not BGZF
-  noEofBlock?: boolean;           // BGZF without the 28-byte EOF block
+  chromosome?: string; // default '20'
+  samples?: number; // default 25
+  variants?: number; // default 200
+  startPosition?: number; // default 10_000
+  step?: number; // default 1_000 bp between variants
+  phased?: boolean; // default false ('/' separators)
+  seed?: number; // default 1
+  unsorted?: boolean; // swap two records in the middle
+  refEqualsAlt?: boolean; // the middle record has ALT == REF
+  duplicateSample?: boolean; // last sample ID repeats the first
+  extraChromosome?: string; // last tenth of the records on this chromosome
+  noGT?: boolean; // FORMAT is DS (dosages), no GT
+  spaces?: boolean; // records separated by spaces, not tabs
+  missingRate?: number; // fraction of genotypes set to missing
+  plainGzip?: boolean; // ordinary gzip, not BGZF
+  noEofBlock?: boolean; // BGZF without the 28-byte EOF block
   // --- additions ---
   /** only CHROM and POS are tab-separated, the rest uses spaces (passes tabix, fails the server's split) */
   spacesAfterPosition?: boolean;
@@ -127,7 +127,12 @@ export function vcfText(spec: VcfSpec = {}): string {
 }
 
 function fakeBcf(text: string): Buffer {
-  const header = Buffer.from(text.split('\n').filter((l) => l.startsWith('#')).join('\n') + '\n\0');
+  const header = Buffer.from(
+    text
+      .split('\n')
+      .filter((l) => l.startsWith('#'))
+      .join('\n') + '\n\0',
+  );
   const len = Buffer.alloc(4);
   len.writeUInt32LE(header.length);
   return Buffer.concat([Buffer.from('BCF\x02\x02', 'latin1'), len, header, Buffer.from([1, 2, 3, 4, 5, 6, 7, 8])]);

@@ -15,17 +15,46 @@ import {
   speedText,
   totalsLine,
 } from '../../renderer/src/lib/downloads/download-format';
-import { groupByJob, groupSummary, jobNameFromFolder, labelBytes, latestByName, mergeItems, sumOfLabels } from '../../renderer/src/lib/downloads/download-groups';
+import {
+  groupByJob,
+  groupSummary,
+  jobNameFromFolder,
+  labelBytes,
+  latestByName,
+  mergeItems,
+  sumOfLabels,
+} from '../../renderer/src/lib/downloads/download-groups';
 import { fileStatus, filesSummary, lowCreditFiles, zipProgress } from '../../renderer/src/lib/downloads/job-file-status';
 
 const MB = 1024 * 1024;
 
 function item(over: Partial<DownloadItem> = {}): DownloadItem {
   return {
-    id: 'd1', serverId: 's1', jobId: 'job-1', name: 'chr_20.zip', sizeLabel: '3 MB', destDir: '/home/u/Downloads/App/Lab/job-1-cohort',
-    path: '/home/u/Downloads/App/Lab/job-1-cohort/chr_20.zip', state: 'running', creditsLeft: 9, creditsSpent: 1, receivedBytes: 0,
-    resumedFromBytes: 0, totalBytes: null, estimatedBytes: null, md5Of: null, checksum: 'none', alreadyComplete: false, error: null,
-    retries: [], notBefore: 0, createdAt: 1_000, updatedAt: 1_000, finishedAt: null, resumeIsFree: false, resumableUntil: null,
+    id: 'd1',
+    serverId: 's1',
+    jobId: 'job-1',
+    name: 'chr_20.zip',
+    sizeLabel: '3 MB',
+    destDir: '/home/u/Downloads/App/Lab/job-1-cohort',
+    path: '/home/u/Downloads/App/Lab/job-1-cohort/chr_20.zip',
+    state: 'running',
+    creditsLeft: 9,
+    creditsSpent: 1,
+    receivedBytes: 0,
+    resumedFromBytes: 0,
+    totalBytes: null,
+    estimatedBytes: null,
+    md5Of: null,
+    checksum: 'none',
+    alreadyComplete: false,
+    error: null,
+    retries: [],
+    notBefore: 0,
+    createdAt: 1_000,
+    updatedAt: 1_000,
+    finishedAt: null,
+    resumeIsFree: false,
+    resumableUntil: null,
     ...over,
   };
 }
@@ -60,7 +89,12 @@ describe('one transfer in words', () => {
   it('notes retries and the credits they lost, and the checksum', () => {
     expect(retriesText([])).toBeNull();
     expect(retriesText([{ at: 1, reason: 'interrupted', creditLost: false }])).toBe('1 retry, no credit lost');
-    expect(retriesText([{ at: 1, reason: 'x', creditLost: true }, { at: 2, reason: 'y', creditLost: true }])).toBe('2 retries, 2 credits lost');
+    expect(
+      retriesText([
+        { at: 1, reason: 'x', creditLost: true },
+        { at: 2, reason: 'y', creditLost: true },
+      ]),
+    ).toBe('2 retries, 2 credits lost');
     expect(checksumText('ok')).toBe('MD5 checksum matches');
     expect(checksumText('mismatch')).toMatch(/does not match/);
     expect(checksumText('none')).toBeNull();
@@ -91,7 +125,9 @@ describe('one transfer in words', () => {
 
   it('says when continuing is free, only while the transfer is not over', () => {
     const at = (ms: number) => `t${ms}`;
-    expect(freeResumeNote(item({ state: 'paused', resumeIsFree: true, resumableUntil: 5 }), at)).toBe('Continuing is free until t5: the download link is still valid, no credit is spent.');
+    expect(freeResumeNote(item({ state: 'paused', resumeIsFree: true, resumableUntil: 5 }), at)).toBe(
+      'Continuing is free until t5: the download link is still valid, no credit is spent.',
+    );
     expect(freeResumeNote(item({ state: 'completed', resumeIsFree: true }), at)).toBeNull();
     expect(freeResumeNote(item({ state: 'paused', resumeIsFree: false }), at)).toBeNull();
   });
@@ -120,7 +156,9 @@ describe('the totals line', () => {
   it('is empty when nothing moves, and leaves out a rate not yet measured', () => {
     expect(totalsLine(null)).toBeNull();
     expect(totalsLine({ running: 0, queued: 0, receivedBytes: 0, totalBytes: 0, bytesPerSecond: 0, etaSeconds: null })).toBeNull();
-    expect(totalsLine({ running: 0, queued: 2, receivedBytes: 0, totalBytes: 2 * MB, bytesPerSecond: 0, etaSeconds: null })).toBe('0 running, 2 queued · 0 B of 2.0 MB');
+    expect(totalsLine({ running: 0, queued: 2, receivedBytes: 0, totalBytes: 2 * MB, bytesPerSecond: 0, etaSeconds: null })).toBe(
+      '0 running, 2 queued · 0 B of 2.0 MB',
+    );
   });
 });
 
@@ -142,7 +180,10 @@ describe('grouping and merging', () => {
     const list = [item({ id: 'a', updatedAt: 10, receivedBytes: 5 })];
     expect(mergeItems(list, [item({ id: 'a', updatedAt: 5, receivedBytes: 1 })])[0]!.receivedBytes).toBe(5);
     const merged = mergeItems(list, [item({ id: 'a', updatedAt: 20, receivedBytes: 9 }), item({ id: 'b' })]);
-    expect(merged.map((entry) => [entry.id, entry.receivedBytes])).toEqual([['a', 9], ['b', 0]]);
+    expect(merged.map((entry) => [entry.id, entry.receivedBytes])).toEqual([
+      ['a', 9],
+      ['b', 0],
+    ]);
   });
 
   it('finds the newest transfer per file of one job', () => {
@@ -188,7 +229,10 @@ describe('the job page', () => {
     expect(filesSummary(files)).toBe('3 files, about 3.0 MB');
     expect(filesSummary([files[2]!])).toBe('1 file');
     expect(lowCreditFiles(files)).toEqual(['chr_20.zip']);
-    const latest = new Map([['chr_20.zip', item({ state: 'completed' })], ['chr_21.zip', item({ name: 'chr_21.zip', state: 'running' })]]);
+    const latest = new Map([
+      ['chr_20.zip', item({ state: 'completed' })],
+      ['chr_21.zip', item({ name: 'chr_21.zip', state: 'running' })],
+    ]);
     expect(zipProgress(files, latest)).toEqual({ total: 2, downloaded: 1 });
   });
 });

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { fractionOf, parseProgress, prepareMessage, stepTone, toneOf } from '../../renderer/src/lib/jobs/job-message';
-import { countdownText, deadlineIsNear, formatDuration, formatRunningTime, queueText, resultsDeadline, runningTimeMs, RESULTS_KEPT_MS } from '../../renderer/src/lib/jobs/job-times';
+import {
+  countdownText,
+  deadlineIsNear,
+  formatDuration,
+  formatRunningTime,
+  queueText,
+  resultsDeadline,
+  runningTimeMs,
+  RESULTS_KEPT_MS,
+} from '../../renderer/src/lib/jobs/job-times';
 import { linkTarget } from '../../renderer/src/lib/jobs/link-target';
 
 const MIN = 60_000;
@@ -90,9 +99,16 @@ describe('step messages (cloudgene-api.md 4.4, server-apps.md 6)', () => {
   });
 
   it('splits out the results password so the page can hide it', () => {
-    const message = prepareMessage({ type: 0, html: 'Data have been exported successfully. We encrypted the results with the following password: <b>tMFk&amp;p{x6</b>' });
+    const message = prepareMessage({
+      type: 0,
+      html: 'Data have been exported successfully. We encrypted the results with the following password: <b>tMFk&amp;p{x6</b>',
+    });
     expect(message.kind).toBe('password');
-    expect(message.password).toEqual({ before: 'Data have been exported successfully. We encrypted the results with the following password: ', value: 'tMFk&amp;p{x6', after: '' });
+    expect(message.password).toEqual({
+      before: 'Data have been exported successfully. We encrypted the results with the following password: ',
+      value: 'tMFk&amp;p{x6',
+      after: '',
+    });
     expect(prepareMessage({ type: 0, html: 'We have sent a notification email to <b>a@b.org</b>' }).password).toBeNull();
   });
 
@@ -117,7 +133,9 @@ describe('step messages (cloudgene-api.md 4.4, server-apps.md 6)', () => {
 
 describe('links in server messages', () => {
   it('resolves relative links against the server and keeps only https', () => {
-    expect(linkTarget('/start.html#!pages/help', 'https://imputationserver.sph.umich.edu')).toBe('https://imputationserver.sph.umich.edu/start.html#!pages/help');
+    expect(linkTarget('/start.html#!pages/help', 'https://imputationserver.sph.umich.edu')).toBe(
+      'https://imputationserver.sph.umich.edu/start.html#!pages/help',
+    );
     expect(linkTarget('https://genepi.github.io/x', 'http://127.0.0.1:3000')).toBe('https://genepi.github.io/x');
     expect(linkTarget('/help', 'http://127.0.0.1:3000')).toBeNull();
     expect(linkTarget('javascript:alert(1)', 'https://a.example')).toBeNull();

@@ -53,7 +53,14 @@ describe('filtering and sorting the jobs list', () => {
 
   it('counts each chip for the chosen server and text', () => {
     expect(countByGroup(jobs, emptyFilter)).toEqual({ all: 5, live: 1, succeeded: 1, failed: 2, canceled: 0, retired: 1 });
-    expect(countByGroup(jobs, { ...emptyFilter, serverId: 's2', group: 'retired' })).toEqual({ all: 2, live: 0, succeeded: 0, failed: 2, canceled: 0, retired: 0 });
+    expect(countByGroup(jobs, { ...emptyFilter, serverId: 's2', group: 'retired' })).toEqual({
+      all: 2,
+      live: 0,
+      succeeded: 0,
+      failed: 2,
+      canceled: 0,
+      retired: 0,
+    });
   });
 
   it('keys jobs by server, since ids are unique per server only', () => {
@@ -65,7 +72,9 @@ describe('filtering and sorting the jobs list', () => {
     const before = many.map((j) => j.id);
     const found = filterJobs(many, { ...emptyFilter, text: 'RUN-19', group: 'failed' });
     // "run-19", "run-190".."199", "run-1900".."1999": 111 names, of which the failed ones
-    const expected = [19, ...Array.from({ length: 10 }, (_, i) => 190 + i), ...Array.from({ length: 100 }, (_, i) => 1900 + i)].filter((i) => i % 7 === 1 || i % 7 === 5 || i % 7 === 6);
+    const expected = [19, ...Array.from({ length: 10 }, (_, i) => 190 + i), ...Array.from({ length: 100 }, (_, i) => 1900 + i)].filter(
+      (i) => i % 7 === 1 || i % 7 === 5 || i % 7 === 6,
+    );
     expect(found.map((j) => j.id)).toEqual(expected.sort((a, b) => b - a).map((i) => `j${i}`));
     expect(many.map((j) => j.id)).toEqual(before);
   });

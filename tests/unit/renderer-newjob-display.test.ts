@@ -39,11 +39,18 @@ describe('fixes: advice and the command to copy', () => {
   });
 
   it('advice followed by a command is split where the command starts', () => {
-    const { advice, command } = splitFix(adviceFor({ rule: 'build-prefix', severity: 'error', message: '', detail: { name: 'chr20.vcf.gz', build: 'hg19' } }).fix);
+    const { advice, command } = splitFix(
+      adviceFor({ rule: 'build-prefix', severity: 'error', message: '', detail: { name: 'chr20.vcf.gz', build: 'hg19' } }).fix,
+    );
     expect(advice).toBe('If the data is hg38, choose build hg38. Otherwise:');
-    expect(command).toMatch(/^for i in \$\(seq 1 22\) X; do echo "chr\$i \$i"; done > chr_map\.txt; bcftools annotate --rename-chrs chr_map\.txt -Oz -o chr20\.fixed\.vcf\.gz chr20\.vcf\.gz$/);
+    expect(command).toMatch(
+      /^for i in \$\(seq 1 22\) X; do echo "chr\$i \$i"; done > chr_map\.txt; bcftools annotate --rename-chrs chr_map\.txt -Oz -o chr20\.fixed\.vcf\.gz chr20\.vcf\.gz$/,
+    );
     const plink = splitFix(adviceFor({ rule: 'not-bgzf', severity: 'error', message: '', detail: { name: 'x.vcf.gz' } }).fix);
-    expect(plink).toEqual({ advice: 'Export the genotypes again as VCF and compress with bgzip, e.g.', command: 'plink2 --bfile DATA --export vcf bgz --out x' });
+    expect(plink).toEqual({
+      advice: 'Export the genotypes again as VCF and compress with bgzip, e.g.',
+      command: 'plink2 --bfile DATA --export vcf bgz --out x',
+    });
   });
 
   it('advice in words has no command block', () => {
@@ -52,9 +59,33 @@ describe('fixes: advice and the command to copy', () => {
   });
 
   it('every command found starts with a tool and every fix keeps its words', () => {
-    const rules = ['not-bgzf', 'bcf', 'truncated', 'unsorted', 'chromosome-blocks', 'tabix-parse', 'not-tab-delimited', 'multiple-chromosomes', 'ref-equals-alt', 'duplicate-sample', 'invalid-chromosome', 'sample-count-mismatch', 'too-many-samples', 'one-file-per-chromosome', 'snp-density', 'file-extension', 'bgzf-eof', 'chunk-low-call-rate'];
+    const rules = [
+      'not-bgzf',
+      'bcf',
+      'truncated',
+      'unsorted',
+      'chromosome-blocks',
+      'tabix-parse',
+      'not-tab-delimited',
+      'multiple-chromosomes',
+      'ref-equals-alt',
+      'duplicate-sample',
+      'invalid-chromosome',
+      'sample-count-mismatch',
+      'too-many-samples',
+      'one-file-per-chromosome',
+      'snp-density',
+      'file-extension',
+      'bgzf-eof',
+      'chunk-low-call-rate',
+    ];
     for (const rule of rules) {
-      const fix = adviceFor({ rule, severity: 'error', message: '', detail: { name: 'in.vcf.gz', build: 'hg38', a: 'a.vcf.gz', b: 'b.vcf.gz', chromosome: '20', max: 25000 } }).fix;
+      const fix = adviceFor({
+        rule,
+        severity: 'error',
+        message: '',
+        detail: { name: 'in.vcf.gz', build: 'hg38', a: 'a.vcf.gz', b: 'b.vcf.gz', chromosome: '20', max: 25000 },
+      }).fix;
       const { advice, command } = splitFix(fix);
       expect(command, rule).toMatch(/^(bcftools|bgzip|tabix|zcat|plink2?|for) /);
       expect(`${advice} ${command}`.trim(), rule).toBe(fix.trim());
@@ -64,15 +95,53 @@ describe('fixes: advice and the command to copy', () => {
 
 describe('check results per file', () => {
   it('summarises samples, chromosome, variants, chunks, phasing, positions and the build the prefix suggests', () => {
-    const file = { fileId: 'f', name: 'chr20.vcf.gz', samples: 25, chromosomes: ['chr20'], variants: 1200, chunks: 1, phased: false, firstPosition: 10_000, lastPosition: 1_209_000, suggestedBuild: 'hg38' as const, findings: [] };
-    expect(fileFacts(file)).toEqual(['25 samples', 'chromosome chr20', '1,200 variants', '1 chunk', 'unphased', 'positions 10,000–1,209,000', "'chr' prefix: looks like hg38"]);
-    expect(countBySeverity([{ rule: 'a', severity: 'error', serverMessage: '', explanation: '', fix: '' }, { rule: 'b', severity: 'warning', serverMessage: '', explanation: '', fix: '' }])).toEqual({ errors: 1, warnings: 1 });
+    const file = {
+      fileId: 'f',
+      name: 'chr20.vcf.gz',
+      samples: 25,
+      chromosomes: ['chr20'],
+      variants: 1200,
+      chunks: 1,
+      phased: false,
+      firstPosition: 10_000,
+      lastPosition: 1_209_000,
+      suggestedBuild: 'hg38' as const,
+      findings: [],
+    };
+    expect(fileFacts(file)).toEqual([
+      '25 samples',
+      'chromosome chr20',
+      '1,200 variants',
+      '1 chunk',
+      'unphased',
+      'positions 10,000–1,209,000',
+      "'chr' prefix: looks like hg38",
+    ]);
+    expect(
+      countBySeverity([
+        { rule: 'a', severity: 'error', serverMessage: '', explanation: '', fix: '' },
+        { rule: 'b', severity: 'warning', serverMessage: '', explanation: '', fix: '' },
+      ]),
+    ).toEqual({ errors: 1, warnings: 1 });
   });
 });
 
 describe('uploads seen from events and from the list', () => {
   const view = (id: string, state: UploadView['state'], bytesSent: number, createdAt = 1): UploadView => ({
-    id, serverId: 's', serverLabel: 'Lab', jobName: '', state, files: [], bytesSent, totalBytes: 100, rate: 0, etaSeconds: null, jobId: null, error: null, createdAt, finishedAt: null,
+    id,
+    serverId: 's',
+    serverLabel: 'Lab',
+    jobName: '',
+    state,
+    files: [],
+    bytesSent,
+    totalBytes: 100,
+    rate: 0,
+    etaSeconds: null,
+    jobId: null,
+    error: null,
+    createdAt,
+    finishedAt: null,
   });
 
   it('keeps whichever view is further along, newest upload first', () => {
@@ -89,7 +158,10 @@ describe('uploads seen from events and from the list', () => {
 
 describe('fixes in parentheses', () => {
   it('leaves the closing parenthesis of the words out of the command, and keeps a command’s own', () => {
-    expect(splitFix('Check the samples (e.g. bcftools query -l in.vcf.gz | sort).')).toEqual({ advice: 'Check the samples, e.g.', command: 'bcftools query -l in.vcf.gz | sort' });
+    expect(splitFix('Check the samples (e.g. bcftools query -l in.vcf.gz | sort).')).toEqual({
+      advice: 'Check the samples, e.g.',
+      command: 'bcftools query -l in.vcf.gz | sort',
+    });
     expect(splitFix('for c in $(tabix -l in.vcf.gz)').command).toBe('for c in $(tabix -l in.vcf.gz)');
   });
 });

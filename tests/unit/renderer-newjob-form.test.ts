@@ -23,9 +23,40 @@ const fields: FormField[] = [
     ],
   },
   { kind: 'files', id: 'files', label: 'Input Files' },
-  { kind: 'select', id: 'build', label: 'Array Build', details: 'Please note that the final SNP coordinates always match the reference build.', initial: 'hg19', options: [{ value: 'hg19', label: 'GRCh37/hg19' }, { value: 'hg38', label: 'GRCh38/hg38' }] },
-  { kind: 'select', id: 'r2Filter', label: 'rsq Filter', details: null, initial: '0', options: [{ value: '0', label: 'off' }, { value: '0.3', label: '0.3' }] },
-  { kind: 'select', id: 'phasing', label: 'Phasing Engine', details: null, initial: 'eagle', options: [{ value: 'beagle', label: 'Beagle 5.4' }, { value: 'eagle', label: 'Eagle v2.4' }, { value: 'no_phasing', label: 'No phasing' }] },
+  {
+    kind: 'select',
+    id: 'build',
+    label: 'Array Build',
+    details: 'Please note that the final SNP coordinates always match the reference build.',
+    initial: 'hg19',
+    options: [
+      { value: 'hg19', label: 'GRCh37/hg19' },
+      { value: 'hg38', label: 'GRCh38/hg38' },
+    ],
+  },
+  {
+    kind: 'select',
+    id: 'r2Filter',
+    label: 'rsq Filter',
+    details: null,
+    initial: '0',
+    options: [
+      { value: '0', label: 'off' },
+      { value: '0.3', label: '0.3' },
+    ],
+  },
+  {
+    kind: 'select',
+    id: 'phasing',
+    label: 'Phasing Engine',
+    details: null,
+    initial: 'eagle',
+    options: [
+      { value: 'beagle', label: 'Beagle 5.4' },
+      { value: 'eagle', label: 'Eagle v2.4' },
+      { value: 'no_phasing', label: 'No phasing' },
+    ],
+  },
   {
     kind: 'bound-select',
     id: 'population',
@@ -34,12 +65,32 @@ const fields: FormField[] = [
     bind: 'refpanel',
     initial: '',
     groups: {
-      'apps@1000g-phase-1@2.0.0': [{ value: 'afr', label: 'AFR' }, { value: 'eur', label: 'EUR' }, { value: 'off', label: 'Off' }],
-      'apps@1000g-phase3-low@1.0.0': [{ value: 'all', label: 'ALL' }, { value: 'off', label: 'Off' }],
-      'apps@hapmap-2@2.0.0': [{ value: 'eur', label: 'EUR' }, { value: 'off', label: 'Off' }],
+      'apps@1000g-phase-1@2.0.0': [
+        { value: 'afr', label: 'AFR' },
+        { value: 'eur', label: 'EUR' },
+        { value: 'off', label: 'Off' },
+      ],
+      'apps@1000g-phase3-low@1.0.0': [
+        { value: 'all', label: 'ALL' },
+        { value: 'off', label: 'Off' },
+      ],
+      'apps@hapmap-2@2.0.0': [
+        { value: 'eur', label: 'EUR' },
+        { value: 'off', label: 'Off' },
+      ],
     },
   },
-  { kind: 'select', id: 'mode', label: 'Mode', details: null, initial: 'imputation', options: [{ value: 'imputation', label: 'Quality Control & Imputation' }, { value: 'qc_only', label: 'Quality Control Only' }] },
+  {
+    kind: 'select',
+    id: 'mode',
+    label: 'Mode',
+    details: null,
+    initial: 'imputation',
+    options: [
+      { value: 'imputation', label: 'Quality Control & Imputation' },
+      { value: 'qc_only', label: 'Quality Control Only' },
+    ],
+  },
   { kind: 'checkbox', id: 'aesEncryption', label: 'AES 256 encryption', details: 'Use 7z instead.' },
   { kind: 'checkbox', id: 'meta', label: 'Generate Meta-imputation file', details: null },
   { kind: 'terms', id: 'check1', label: 'I will not attempt to re-identify or contact research participants.' },
@@ -72,7 +123,11 @@ describe('form values', () => {
   it('sends select values by id, and only the boxes that are on (the server turns any present checkbox on)', () => {
     const values = settleValues(fields);
     expect(Object.keys(submittedValues(fields, { ...values, stray: 'x' })).sort()).toEqual(['build', 'mode', 'phasing', 'population', 'r2Filter', 'refpanel']);
-    expect(checkedOnly(fields, { aesEncryption: false, meta: true, check1: true, check2: true, unknown: true })).toEqual({ meta: true, check1: true, check2: true });
+    expect(checkedOnly(fields, { aesEncryption: false, meta: true, check1: true, check2: true, unknown: true })).toEqual({
+      meta: true,
+      check1: true,
+      check2: true,
+    });
   });
 
   it('names the terms still to accept', () => {
@@ -84,7 +139,13 @@ describe('form values', () => {
     const values = settleValues(fields);
     const key = preflightKey('s1', ['f1'], values);
     expect(preflightKey('s1', ['f1'], { ...values, r2Filter: '0.3' })).toBe(key);
-    for (const [id, value] of [['build', 'hg38'], ['phasing', 'no_phasing'], ['refpanel', 'apps@hapmap-2@2.0.0'], ['population', 'eur'], ['mode', 'qc_only']] as const) {
+    for (const [id, value] of [
+      ['build', 'hg38'],
+      ['phasing', 'no_phasing'],
+      ['refpanel', 'apps@hapmap-2@2.0.0'],
+      ['population', 'eur'],
+      ['mode', 'qc_only'],
+    ] as const) {
       expect(preflightKey('s1', ['f1'], { ...values, [id]: value })).not.toBe(key);
     }
     expect(preflightKey('s1', ['f1', 'f2'], values)).not.toBe(key);
@@ -108,7 +169,17 @@ describe('files', () => {
 
 describe('typed results password', () => {
   it('follows the rules main applies, character for character', () => {
-    const samples = ['short', 'long enough', 'has&amp;sign', 'quote"inside1', 'tab\tinside12', 'ümlautpassword', 'Good-pass_word!42', 'abcdefgh', '<script>alert'];
+    const samples = [
+      'short',
+      'long enough',
+      'has&amp;sign',
+      'quote"inside1',
+      'tab\tinside12',
+      'ümlautpassword',
+      'Good-pass_word!42',
+      'abcdefgh',
+      '<script>alert',
+    ];
     for (const sample of samples) expect(typedPasswordProblem(sample), sample).toBe(passwordProblem(sample));
     expect(typedPasswordProblem('Good-pass_word!42')).toBeNull();
   });

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  CONTENT_SECURITY_POLICY,
-  decideNavigation,
-  decidePermission,
-  decideWindowOpen,
-  isTrustedSender,
-} from '../../electron/main/security';
+import { CONTENT_SECURITY_POLICY, decideNavigation, decidePermission, decideWindowOpen, isTrustedSender } from '../../electron/main/security';
 import { createWindowOptions } from '../../electron/main/window-options';
 import { isAllowedExternalUrl } from '../../electron/services/security/external-url';
 

@@ -146,14 +146,15 @@ describe('submitJob', () => {
     const c = await serve(acceptingServer((r) => (received = r), true));
     const files = [await makeFile('chr3.vcf.gz', 9 * 1024 * 1024 + 511), await makeFile('chr4.vcf.gz', 3 * 1024 * 1024 - 7)];
     await submitJob({ client: c, appId: 'imputationserver2', fields: { build: 'hg38' }, files });
-    expect(received!.files).toEqual(
-      await Promise.all(files.map(async (f) => ({ filename: f.name, size: f.size, sha256: sha256(await readFile(f.path)) }))),
-    );
+    expect(received!.files).toEqual(await Promise.all(files.map(async (f) => ({ filename: f.name, size: f.size, sha256: sha256(await readFile(f.path)) }))));
   });
 
   it('sends every byte intact over TLS through back-pressure', async () => {
     let received: Received | undefined;
-    const tls = createTlsServer({ key: TEST_TLS_KEY, cert: TEST_TLS_CERT }, acceptingServer((r) => (received = r), true));
+    const tls = createTlsServer(
+      { key: TEST_TLS_KEY, cert: TEST_TLS_CERT },
+      acceptingServer((r) => (received = r), true),
+    );
     server = tls;
     await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
     const { port } = tls.address() as AddressInfo;
@@ -165,9 +166,7 @@ describe('submitJob', () => {
     } finally {
       await dispatcher.close();
     }
-    expect(received!.files).toEqual(
-      await Promise.all(files.map(async (f) => ({ filename: f.name, size: f.size, sha256: sha256(await readFile(f.path)) }))),
-    );
+    expect(received!.files).toEqual(await Promise.all(files.map(async (f) => ({ filename: f.name, size: f.size, sha256: sha256(await readFile(f.path)) }))));
   });
 
   it('cancel mid-upload rejects with canceled and the server never sees a complete body', async () => {
@@ -180,9 +179,7 @@ describe('submitJob', () => {
     });
     // Larger than what the kernel buffers on loopback, so the body cannot be complete at the abort.
     const file = await makeFile('big.vcf.gz', 32 * 1024 * 1024);
-    const error = await submitJob({ client: c, appId: 'imputationserver2', fields: {}, files: [file], signal: controller.signal }).catch(
-      (e: unknown) => e,
-    );
+    const error = await submitJob({ client: c, appId: 'imputationserver2', fields: {}, files: [file], signal: controller.signal }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CloudgeneError);
     expect((error as CloudgeneError).code).toBe('canceled');
     expect(serverSawEnd).toBe(false);

@@ -60,11 +60,13 @@ async function finished(id: string): Promise<UploadView> {
 }
 
 describe('the new-job form', () => {
-  it('is built from the server\'s app definition', async () => {
+  it("is built from the server's app definition", async () => {
     const built = await services.handlers['newJob:form']({ serverId });
     expect(built).toMatchObject({ appId: 'imputationserver2', appName: 'Genotype Imputation', liveJobs: 0, liveJobLimit: 3, blocker: null });
     const ids = built.fields.map((field) => field.id);
-    expect(ids).toEqual(expect.arrayContaining(['refpanel', 'files', 'build', 'r2Filter', 'phasing', 'population', 'mode', 'aesEncryption', 'meta', 'check1', 'check2']));
+    expect(ids).toEqual(
+      expect.arrayContaining(['refpanel', 'files', 'build', 'r2Filter', 'phasing', 'population', 'mode', 'aesEncryption', 'meta', 'check1', 'check2']),
+    );
     const population = built.fields.find((field) => field.id === 'population');
     expect(population).toMatchObject({ kind: 'bound-select', bind: 'refpanel' });
     if (population?.kind === 'bound-select') expect(population.groups['apps@1000g-phase-3-v5@2.0.0']!.map((option) => option.value)).toContain('eur');
@@ -131,16 +133,34 @@ describe('uploads', () => {
 
   it('stops before uploading when the job limit is reached', async () => {
     await services.handlers['servers:update']({ id: serverId, liveJobLimit: 1 });
-    const first = await services.handlers['uploads:start']({ serverId, ...form, fileIds: [await vcf('a.vcf.gz')], jobName: 'one', password: { mode: 'generate' } });
+    const first = await services.handlers['uploads:start']({
+      serverId,
+      ...form,
+      fileIds: [await vcf('a.vcf.gz')],
+      jobName: 'one',
+      password: { mode: 'generate' },
+    });
     expect((await finished(first.id)).state).toBe('submitted');
-    const second = await services.handlers['uploads:start']({ serverId, ...form, fileIds: [await vcf('b.vcf.gz')], jobName: 'two', password: { mode: 'generate' } });
+    const second = await services.handlers['uploads:start']({
+      serverId,
+      ...form,
+      fileIds: [await vcf('b.vcf.gz')],
+      jobName: 'two',
+      password: { mode: 'generate' },
+    });
     const refused = await finished(second.id);
     expect(refused).toMatchObject({ state: 'failed', bytesSent: 0, error: { code: 'job-limit' } });
     expect(refused.error!.message).toContain('nothing was uploaded');
   });
 
   it('says what a 413 means', async () => {
-    const upload = await services.handlers['uploads:start']({ serverId, ...form, fileIds: [await bigFile(80)], jobName: 'too big', password: { mode: 'generate' } });
+    const upload = await services.handlers['uploads:start']({
+      serverId,
+      ...form,
+      fileIds: [await bigFile(80)],
+      jobName: 'too big',
+      password: { mode: 'generate' },
+    });
     const failed = await finished(upload.id);
     expect(failed).toMatchObject({ state: 'failed', error: { code: 'too-large' } });
     expect(failed.error!.message).toMatch(/larger than the server accepts/);
@@ -148,7 +168,13 @@ describe('uploads', () => {
 
   it('reports a connection dropped mid-upload clearly, and does not retry', async () => {
     emulator.control.setFault({ kind: 'drop-upload', afterBytes: 8 * 1024 * 1024, times: 1 });
-    const upload = await services.handlers['uploads:start']({ serverId, ...form, fileIds: [await bigFile(32)], jobName: 'dropped', password: { mode: 'generate' } });
+    const upload = await services.handlers['uploads:start']({
+      serverId,
+      ...form,
+      fileIds: [await bigFile(32)],
+      jobName: 'dropped',
+      password: { mode: 'generate' },
+    });
     const failed = await finished(upload.id);
     expect(failed).toMatchObject({ state: 'failed', error: { code: 'network' } });
     expect(failed.error!.message).toMatch(/cannot resume/);
@@ -157,7 +183,13 @@ describe('uploads', () => {
   });
 
   it('cancels half way and leaves no job behind', async () => {
-    const upload = await services.handlers['uploads:start']({ serverId, ...form, fileIds: [await bigFile(60)], jobName: 'canceled', password: { mode: 'generate' } });
+    const upload = await services.handlers['uploads:start']({
+      serverId,
+      ...form,
+      fileIds: [await bigFile(60)],
+      jobName: 'canceled',
+      password: { mode: 'generate' },
+    });
     emulator.control.setFault({ kind: 'delay', ms: 0 });
     for (let i = 0; i < 400; i += 1) {
       const current = (await services.handlers['uploads:list']({}))[0]!;

@@ -20,6 +20,12 @@ export async function scanFixture(dir: string, name: string, spec: VcfSpec = {})
 }
 
 export const hg19: SubmitOptions = {
-  build: 'hg19', phasing: 'eagle', refpanelId: 'hapmap-2', refpanelBuild: 'hg19', population: 'eur', mode: 'imputation', r2Filter: '0',
+  build: 'hg19',
+  phasing: 'eagle',
+  refpanelId: 'hapmap-2',
+  refpanelBuild: 'hg19',
+  population: 'eur',
+  mode: 'imputation',
+  r2Filter: '0',
 };
 export const hg38: SubmitOptions = { ...hg19, build: 'hg38', refpanelId: 'topmed-r3', refpanelBuild: 'hg38', population: 'all' };

@@ -8,8 +8,12 @@ import { hg19, hg38, makeTempDir, scanFixture } from './helpers';
 
 let dir = '';
 let cleanup: () => Promise<void> = async () => {};
-beforeAll(async () => { ({ dir, cleanup } = await makeTempDir()); });
-afterAll(async () => { await cleanup(); });
+beforeAll(async () => {
+  ({ dir, cleanup } = await makeTempDir());
+});
+afterAll(async () => {
+  await cleanup();
+});
 
 const michigan = limitsFor('michigan');
 const topmed = limitsFor('topmed');
@@ -21,18 +25,30 @@ async function firstMessage(spec: VcfSpec, options: SubmitOptions = hg19, limits
 
 describe('input validation rules (exact server messages)', () => {
   const cases: [string, VcfSpec, string, SubmitOptions?][] = [
-    ['chr prefix under hg19', { chromosome: 'chr20' },
-      "Your upload data contains chromosome 'chr20'. This is not a valid hg19 encoding. Please ensure that your input data is build hg19 and chromosome is encoded as '20'."],
-    ['no chr prefix under hg38', { chromosome: '20' },
-      "Your upload data contains chromosome '20'. This is not a valid hg38 encoding. Please ensure that your input data is build hg38 and chromosome is encoded as 'chr20'.", hg38],
-    ['unsorted positions', { unsorted: true },
-      'The provided VCF file is malformed.\nError: [E::hts_idx_push] Unsorted positions on sequence #1: 111000 followed by 110000\ntbx_index_build failed: chr20.vcf.gz'],
+    [
+      'chr prefix under hg19',
+      { chromosome: 'chr20' },
+      "Your upload data contains chromosome 'chr20'. This is not a valid hg19 encoding. Please ensure that your input data is build hg19 and chromosome is encoded as '20'.",
+    ],
+    [
+      'no chr prefix under hg38',
+      { chromosome: '20' },
+      "Your upload data contains chromosome '20'. This is not a valid hg38 encoding. Please ensure that your input data is build hg38 and chromosome is encoded as 'chr20'.",
+      hg38,
+    ],
+    [
+      'unsorted positions',
+      { unsorted: true },
+      'The provided VCF file is malformed.\nError: [E::hts_idx_push] Unsorted positions on sequence #1: 111000 followed by 110000\ntbx_index_build failed: chr20.vcf.gz',
+    ],
     ['plain gzip', { plainGzip: true }, "The provided VCF file is malformed.\nError: [tabix] the compression of 'chr20.vcf.gz' is not BGZF"],
-    ['REF equals ALT', { refEqualsAlt: true },
-      'The provided VCF file is malformed at variation rs110000: reference allele (A) and alternate allele  (A) are the same.'],
+    [
+      'REF equals ALT',
+      { refEqualsAlt: true },
+      'The provided VCF file is malformed at variation rs110000: reference allele (A) and alternate allele  (A) are the same.',
+    ],
     ['duplicate sample', { duplicateSample: true }, 'Two individuals or more have the following ID: SAMPLE1'],
-    ['two chromosomes', { extraChromosome: '21' },
-      'The provided VCF file contains more than one chromosome. Please split your input VCF file by chromosome'],
+    ['two chromosomes', { extraChromosome: '21' }, 'The provided VCF file contains more than one chromosome. Please split your input VCF file by chromosome'],
     ['space-delimited after POS', { spacesAfterPosition: true }, 'The provided VCF file is not tab-delimited'],
     ['sites only (8 columns)', { columns: 8 }, 'Index 9 out of bounds for length 8'],
     ['header only', { variants: 0 }, 'No genotypes found in the VCF file. It appears the file contains only the header.'],
@@ -55,7 +71,9 @@ describe('input validation rules (exact server messages)', () => {
 
   it('a POS that is not a number (the message is HTML-escaped like every validator exception)', async () => {
     const summary = await scanFixture(dir, 'pos.vcf.gz', {});
-    const text = gunzipSync(await readFile(summary.path)).toString().replace('\t15000\t', '\tabc\t');
+    const text = gunzipSync(await readFile(summary.path))
+      .toString()
+      .replace('\t15000\t', '\tabc\t');
     await writeFile(summary.path, compressBgzf(Buffer.from(text)));
     const outcome = validateInput([await scanVcfFile(summary.path)], hg19, michigan);
     expect(outcome.messages).toEqual([{ type: 1, text: 'For input string: &quot;abc&quot;' }]);
@@ -63,20 +81,39 @@ describe('input validation rules (exact server messages)', () => {
 
   it('phased data with no_phasing passes and prints the summary', async () => {
     const outcome = await firstMessage({ phased: true, variants: 300 }, { ...hg19, phasing: 'no_phasing', r2Filter: '0.3' });
-    expect(outcome).toEqual({ ok: true, messages: [{ type: 0, text:
-      '1 valid VCF file(s) found.\nSamples: 25\nChromosomes: 20\nSNPs: 300\nChunks: 1\nDatatype: phased\nBuild: hg19\nReference Panel: hapmap-2 (hg19)\nPopulation: eur\nPhasing: no_phasing\nMode: imputation\nRsq filter: 0.3' }] });
+    expect(outcome).toEqual({
+      ok: true,
+      messages: [
+        {
+          type: 0,
+          text: '1 valid VCF file(s) found.\nSamples: 25\nChromosomes: 20\nSNPs: 300\nChunks: 1\nDatatype: phased\nBuild: hg19\nReference Panel: hapmap-2 (hg19)\nPopulation: eur\nPhasing: no_phasing\nMode: imputation\nRsq filter: 0.3',
+        },
+      ],
+    });
   });
 
   it('TOPMed success summary has the shape of the documented example', async () => {
-    const outcome = await firstMessage({ samples: 51, variants: 100, step: 400_000, startPosition: 1 },
-      { ...hg19, refpanelId: 'topmed-r3', refpanelBuild: 'hg38', population: 'all', r2Filter: '0' }, topmed);
-    expect(outcome).toEqual({ ok: true, messages: [{ type: 0, text:
-      '1 valid VCF file(s) found.\nSamples: 51\nChromosomes: 20\nSNPs: 100\nChunks: 4\nDatatype: unphased\nBuild: hg19\nReference Panel: topmed-r3 (hg38)\nPopulation: all\nPhasing: eagle\nMode: imputation' }] });
+    const outcome = await firstMessage(
+      { samples: 51, variants: 100, step: 400_000, startPosition: 1 },
+      { ...hg19, refpanelId: 'topmed-r3', refpanelBuild: 'hg38', population: 'all', r2Filter: '0' },
+      topmed,
+    );
+    expect(outcome).toEqual({
+      ok: true,
+      messages: [
+        {
+          type: 0,
+          text: '1 valid VCF file(s) found.\nSamples: 51\nChromosomes: 20\nSNPs: 100\nChunks: 4\nDatatype: unphased\nBuild: hg19\nReference Panel: topmed-r3 (hg38)\nPopulation: all\nPhasing: eagle\nMode: imputation',
+        },
+      ],
+    });
   });
 
   it('Michigan maximum samples', async () => {
     const outcome = await firstMessage({ samples: 50_001, variants: 3 });
-    expect(outcome.messages[0].text).toBe('The maximum number of samples is 50000. Please contact Admin (<a href="admin@localhost">admin@localhost</a>) to discuss this large imputation.');
+    expect(outcome.messages[0].text).toBe(
+      'The maximum number of samples is 50000. Please contact Admin (<a href="admin@localhost">admin@localhost</a>) to discuss this large imputation.',
+    );
   });
 
   it('TOPMed sample limits use the statgen texts', async () => {
@@ -93,15 +130,21 @@ describe('input validation rules (exact server messages)', () => {
 
   it('TOPMed SNP density: more than 20,000 SNPs per 10 Mb chunk on average', async () => {
     const outcome = await firstMessage({ chromosome: 'chr20', samples: 20, variants: 20_001, step: 100, startPosition: 1 }, hg38, topmed);
-    expect(outcome.messages[0].text).toBe('Your upload data contains 20001 SNPs in 1 chunks. Input genotypes are expect to come from array genotypes with no more than 20,000 SNPs expected per chunk.');
+    expect(outcome.messages[0].text).toBe(
+      'Your upload data contains 20001 SNPs in 1 chunks. Input genotypes are expect to come from array genotypes with no more than 20,000 SNPs expected per chunk.',
+    );
   });
 
   it('across files: same number of samples, one file per chromosome (TOPMed), summary order', async () => {
     const a = await scanFixture(dir, 'a.vcf.gz', { chromosome: 'chr2', samples: 30 });
     const b = await scanFixture(dir, 'b.vcf.gz', { chromosome: 'chr10', samples: 31 });
-    expect(validateInput([b, a], hg38, michigan).messages[0].text).toBe('Please double check, if all uploaded VCF files include the same amount of samples (31 vs 30)');
+    expect(validateInput([b, a], hg38, michigan).messages[0].text).toBe(
+      'Please double check, if all uploaded VCF files include the same amount of samples (31 vs 30)',
+    );
     const c = await scanFixture(dir, 'c.vcf.gz', { chromosome: 'chr2', samples: 30 });
-    expect(validateInput([a, c], hg38, topmed).messages[0].text).toBe("Only one file per chromosome allowed. Chromosome 2 found in files 'a.vcf.gz' and 'c.vcf.gz'.");
+    expect(validateInput([a, c], hg38, topmed).messages[0].text).toBe(
+      "Only one file per chromosome allowed. Chromosome 2 found in files 'a.vcf.gz' and 'c.vcf.gz'.",
+    );
     const d = await scanFixture(dir, 'd.vcf.gz', { chromosome: 'chr10', samples: 30 });
     expect(validateInput([d, a], hg38, michigan).messages[0].text.split('\n')[2]).toBe('Chromosomes: 2 10');
     expect(validateInput([d, a], hg38, topmed).messages[0].text.split('\n')[2]).toBe('Chromosomes: 2 10');
@@ -122,16 +165,30 @@ describe('chunk quality control', () => {
     const good = await scanFixture(dir, 'chr1.vcf.gz', { chromosome: '1', variants: 100, step: 100_000, startPosition: 1 });
     const bad = await scanFixture(dir, 'chr2.vcf.gz', { chromosome: '2', variants: 100, step: 100_000, startPosition: 1, missingSample: 3 });
     const outcome = chunkQualityControl([good, bad], hg19, michigan);
-    expect(outcome).toEqual({ ok: true, messages: [{ type: 2, text:
-      '<b>Warning:</b> 1 Chunk(s) excluded: at least one sample has a call rate < 50.0% (see chunks-excluded.txt for details).\nRemaining chunk(s): 1' }] });
+    expect(outcome).toEqual({
+      ok: true,
+      messages: [
+        {
+          type: 2,
+          text: '<b>Warning:</b> 1 Chunk(s) excluded: at least one sample has a call rate < 50.0% (see chunks-excluded.txt for details).\nRemaining chunk(s): 1',
+        },
+      ],
+    });
     expect(bad.chunks[0].lowCallRateSamples).toBe(1);
   });
 
   it('too few SNPs everywhere: no chunk passes', async () => {
     const sparse = await scanFixture(dir, 'sparse.vcf.gz', { variants: 2, step: 30_000_000, startPosition: 1_000_000 });
     const outcome = chunkQualityControl([sparse], hg19, michigan);
-    expect(outcome).toEqual({ ok: false, messages: [{ type: 1, text:
-      '<b>Warning:</b> 2 Chunk(s) excluded: < 3 SNPs (see chunks-excluded.txt for details).\nRemaining chunk(s): 0\n<b>Error:</b> No chunks passed the QC step. Imputation cannot be started!' }] });
+    expect(outcome).toEqual({
+      ok: false,
+      messages: [
+        {
+          type: 1,
+          text: '<b>Warning:</b> 2 Chunk(s) excluded: < 3 SNPs (see chunks-excluded.txt for details).\nRemaining chunk(s): 0\n<b>Error:</b> No chunks passed the QC step. Imputation cannot be started!',
+        },
+      ],
+    });
   });
 
   it('chunk sizes follow the server (20 Mb Michigan, 10 Mb TOPMed)', async () => {

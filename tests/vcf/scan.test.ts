@@ -8,8 +8,12 @@ import { fixture, hg19, makeTempDir, scanFixture } from './helpers';
 
 let dir = '';
 let cleanup: () => Promise<void> = async () => {};
-beforeAll(async () => { ({ dir, cleanup } = await makeTempDir()); });
-afterAll(async () => { await cleanup(); });
+beforeAll(async () => {
+  ({ dir, cleanup } = await makeTempDir());
+});
+afterAll(async () => {
+  await cleanup();
+});
 
 const notBgzf = (name: string): string => `The provided VCF file is malformed.\nError: [tabix] the compression of '${name}' is not BGZF`;
 
@@ -37,7 +41,9 @@ describe('bad input gets a verdict', () => {
     const full = await scanFixture(dir, 'full.vcf.gz', { variants: 3000 });
     const s = await scanFixture(dir, 'cut.vcf.gz', { variants: 3000, truncateTo: Math.floor(full.bytes / 2) });
     expect(s.fatalRule).toBe('truncated');
-    expect(s.fatal).toMatch(/^The provided VCF file is malformed\.\nError: \[E::bgzf_read_block\] Failed to read BGZF block data at offset \d+ expected \d+ bytes; hread returned \d+\ntbx_index_build failed: cut\.vcf\.gz$/);
+    expect(s.fatal).toMatch(
+      /^The provided VCF file is malformed\.\nError: \[E::bgzf_read_block\] Failed to read BGZF block data at offset \d+ expected \d+ bytes; hread returned \d+\ntbx_index_build failed: cut\.vcf\.gz$/,
+    );
     expect(s.eofBlock).toBe(false);
     expect(s.samples).toBe(25);
   });
@@ -53,12 +59,19 @@ describe('bad input gets a verdict', () => {
   it('BCF', async () => {
     const s = await scanFixture(dir, 'bcf.vcf.gz', { bcf: true });
     expect(s).toMatchObject({ format: 'bcf', fatalRule: 'bcf', fatalStage: 'validate' });
-    expect(s.fatal).toBe('Unable to parse header with error: Your input file has a malformed header: We never saw a header line specifying VCF version, for input source: bcf.vcf.gz');
+    expect(s.fatal).toBe(
+      'Unable to parse header with error: Your input file has a malformed header: We never saw a header line specifying VCF version, for input source: bcf.vcf.gz',
+    );
   });
 
   it('header without records', async () => {
     const s = await scanFixture(dir, 'hdr.vcf.gz', { variants: 0 });
-    expect(s).toMatchObject({ fatal: 'No genotypes found in the VCF file. It appears the file contains only the header.', variants: 0, samples: 25, firstPosition: null });
+    expect(s).toMatchObject({
+      fatal: 'No genotypes found in the VCF file. It appears the file contains only the header.',
+      variants: 0,
+      samples: 25,
+      firstPosition: null,
+    });
   });
 
   it('missing ##fileformat line', async () => {
@@ -95,7 +108,9 @@ describe('bad input gets a verdict', () => {
 
   it('alternating chr20 / 20 records are two sequences for tabix, in broken blocks', async () => {
     const s = await scanFixture(dir, 'mixed.vcf.gz', { mixedPrefix: true, samples: 20 });
-    expect(s.fatal).toBe('The provided VCF file is malformed.\nError: [E::hts_idx_push] Chromosome blocks not continuous\ntbx_index_build failed: mixed.vcf.gz');
+    expect(s.fatal).toBe(
+      'The provided VCF file is malformed.\nError: [E::hts_idx_push] Chromosome blocks not continuous\ntbx_index_build failed: mixed.vcf.gz',
+    );
     expect(s.chromosomes).toEqual(['20']);
     expect(s.rawChromosomes).toEqual(['20', 'chr20']);
     expect(s.suggestedBuild).toBe('hg38');
@@ -142,7 +157,14 @@ describe('parallel scan', () => {
 
   it('reports progress up to the file size and can be cancelled', async () => {
     const seen: number[] = [];
-    const s = await scanVcfFile(big, { workers: 2, minRangeBytes: 64 << 10, onProgress: (done, total) => { seen.push(done); expect(total).toBeGreaterThan(0); } });
+    const s = await scanVcfFile(big, {
+      workers: 2,
+      minRangeBytes: 64 << 10,
+      onProgress: (done, total) => {
+        seen.push(done);
+        expect(total).toBeGreaterThan(0);
+      },
+    });
     expect(seen.at(-1)).toBe(s.bytes);
     expect([...seen].sort((a, b) => a - b)).toEqual(seen);
 
@@ -184,7 +206,9 @@ describe('PreflightChecker', () => {
     expect(rules(1)).toEqual(['unsorted']);
     expect(rules(2)).toEqual(['file-extension']);
     const prefix = report.files[0].findings[0];
-    expect(prefix.serverMessage).toBe("Your upload data contains chromosome 'chr20'. This is not a valid hg19 encoding. Please ensure that your input data is build hg19 and chromosome is encoded as '20'.");
+    expect(prefix.serverMessage).toBe(
+      "Your upload data contains chromosome 'chr20'. This is not a valid hg19 encoding. Please ensure that your input data is build hg19 and chromosome is encoded as '20'.",
+    );
     expect(prefix.fix).toContain('bcftools annotate --rename-chrs chr_map.txt');
     expect(report.files[1].findings[0].fix).toBe('bcftools sort -Oz -o pf-b.fixed.vcf.gz pf-b.vcf.gz');
     // the server itself stops at the first failure: tabix on pf-b

@@ -76,10 +76,26 @@ export class JobEngine {
   /** Builds a job object (not yet queued). */
   makeJob(id: string, username: string, applicationId: string, params: JobParams, submittedOn: number, name?: string, userAgent = ''): Job {
     const job: Job = {
-      id, name: name ?? id, applicationId, application: `${this.config.profile.appName} ${this.config.profile.appVersion}`,
-      username, state: JobState.WAITING, positionInQueue: -1, submittedOn, startTime: 0, endTime: 0, deletedOn: -1,
-      userAgent: userAgent.slice(0, 350), params, inputFiles: [], workspace: this.workspaceOf(id), steps: [],
-      output: { id: 0, hash: randomString(40), files: [], exported: false }, persisted: false, log: [], filesDeleted: false,
+      id,
+      name: name ?? id,
+      applicationId,
+      application: `${this.config.profile.appName} ${this.config.profile.appVersion}`,
+      username,
+      state: JobState.WAITING,
+      positionInQueue: -1,
+      submittedOn,
+      startTime: 0,
+      endTime: 0,
+      deletedOn: -1,
+      userAgent: userAgent.slice(0, 350),
+      params,
+      inputFiles: [],
+      workspace: this.workspaceOf(id),
+      steps: [],
+      output: { id: 0, hash: randomString(40), files: [], exported: false },
+      persisted: false,
+      log: [],
+      filesDeleted: false,
     };
     this.jobs.set(id, job);
     this.jobByParamHash.set(job.output.hash, job);
@@ -256,7 +272,9 @@ export class JobEngine {
     const shownPosition = job.positionInQueue;
     this.finish(job, JobState.CANCELED, at, []);
     job.positionInQueue = shownPosition; // the cancel answer may still show the old position
-    queueMicrotask(() => { job.positionInQueue = -1; });
+    queueMicrotask(() => {
+      job.positionInQueue = -1;
+    });
   }
 
   /** GET .../restart: only DEAD jobs go back to the queue with the same id. */

@@ -9,10 +9,12 @@ function percent(part: number, total: number): string {
 /** Nextflow progress-bar view, updated in place: `<b>Imputation (3/10)</b><br><div class="progress" ...`. */
 export function progressBar(label: string, done: number, total: number, failed = 0): string {
   const rest = Math.max(0, total - done - failed);
-  return `<b>${label} (${done}/${total})</b><br><div class="progress" style="width: 100%; margin-top: 15px;">`
-    + `\t<div class="progress-bar bg-success" style="width: ${percent(done, total)}%;"></div>`
-    + `\t<div class="progress-bar bg-primary" style="width: ${percent(failed, total)}%;"></div>`
-    + `\t<div class="progress-bar bg-light" style="width: ${percent(rest, total)}%;"></div></div>`;
+  return (
+    `<b>${label} (${done}/${total})</b><br><div class="progress" style="width: 100%; margin-top: 15px;">` +
+    `\t<div class="progress-bar bg-success" style="width: ${percent(done, total)}%;"></div>` +
+    `\t<div class="progress-bar bg-primary" style="width: ${percent(failed, total)}%;"></div>` +
+    `\t<div class="progress-bar bg-light" style="width: ${percent(rest, total)}%;"></div></div>`
+  );
 }
 
 export const STATUS_RUNNING = 'Processing data...';
@@ -21,8 +23,13 @@ export const STATUS_KILLED = 'Data processing failed.';
 const us = (n: number): string => n.toLocaleString('en-US');
 
 export interface QcNumbers {
-  altAfSites: number; overlapPercent: number; match: number; monomorphic: number; alleleMismatch: number;
-  excluded: number; typedOnly: number;
+  altAfSites: number;
+  overlapPercent: number;
+  match: number;
+  monomorphic: number;
+  alleleMismatch: number;
+  excluded: number;
+  typedOnly: number;
 }
 
 export function statisticsMessage(q: QcNumbers): string {
@@ -58,7 +65,9 @@ export function excludedSitesMessage(q: QcNumbers, chunkLines: string[]): string
 }
 
 export function populationNotSupported(population: string, panelId: string, available: string[]): string {
-  return [`Population '${population}' is not supported by reference panel '${panelId}'.`, 'Available populations:', ...available.map((p) => ` - ${p}`)].join('\n');
+  return [`Population '${population}' is not supported by reference panel '${panelId}'.`, 'Available populations:', ...available.map((p) => ` - ${p}`)].join(
+    '\n',
+  );
 }
 
 export function exportedMessage(mail: string | null, password: string | null): string {

@@ -3,15 +3,32 @@ import { humanSize } from '../human-size';
 
 // Cloudgene job states (cloudgene-api.md 4.2).
 export const JobState = {
-  DEAD: -1, WAITING: 1, RUNNING: 2, EXPORTING: 3, SUCCESS: 4, FAILED: 5, CANCELED: 6, RETIRED: 7,
-  SUCCESS_NOTIFIED: 8, FAILED_NOTIFIED: 9, DELETED: 10,
+  DEAD: -1,
+  WAITING: 1,
+  RUNNING: 2,
+  EXPORTING: 3,
+  SUCCESS: 4,
+  FAILED: 5,
+  CANCELED: 6,
+  RETIRED: 7,
+  SUCCESS_NOTIFIED: 8,
+  FAILED_NOTIFIED: 9,
+  DELETED: 10,
 } as const;
 export type JobStateValue = (typeof JobState)[keyof typeof JobState];
 export const isLive = (state: number): boolean => state === 1 || state === 2 || state === 3;
 
 /** Message types: 0 ok, 1 error, 2 warning, 3 running. */
-export interface LogMessage { type: 0 | 1 | 2 | 3; text: string; time: number }
-export interface JobStep { id: number; name: string; messages: LogMessage[] }
+export interface LogMessage {
+  type: 0 | 1 | 2 | 3;
+  text: string;
+  time: number;
+}
+export interface JobStep {
+  id: number;
+  name: string;
+  messages: LogMessage[];
+}
 
 export interface OutputFile {
   /** Path relative to the output folder, may contain `/`. */
@@ -23,7 +40,12 @@ export interface OutputFile {
   bytes: number;
 }
 
-export interface JobOutput { id: number; hash: string; files: OutputFile[]; exported: boolean }
+export interface JobOutput {
+  id: number;
+  hash: string;
+  files: OutputFile[];
+  exported: boolean;
+}
 
 export interface JobParams {
   refpanel: string;
@@ -78,7 +100,14 @@ function stepJson(step: JobStep, live: boolean) {
   return { id: live ? 0 : step.id, name: step.name, empty: messages.length === 0, logMessages: messages.map((m) => messageJson(m, live)) };
 }
 
-interface TreeItem { name: string; path: string; hash: string; size: string | null; folder: boolean; childs: TreeItem[] }
+interface TreeItem {
+  name: string;
+  path: string;
+  hash: string;
+  size: string | null;
+  folder: boolean;
+  childs: TreeItem[];
+}
 
 function buildTree(output: JobOutput): TreeItem[] {
   const root: TreeItem = { name: '', path: '', hash: '', size: null, folder: true, childs: [] };
@@ -94,8 +123,12 @@ function buildTree(output: JobOutput): TreeItem[] {
       node = next;
     }
     node.childs.push({
-      name: parts[parts.length - 1], path: `/browse/${output.hash}/${file.name}`, hash: file.hash,
-      size: humanSize(file.bytes), folder: false, childs: [],
+      name: parts[parts.length - 1],
+      path: `/browse/${output.hash}/${file.name}`,
+      hash: file.hash,
+      size: humanSize(file.bytes),
+      folder: false,
+      childs: [],
     });
   }
   const order = (items: TreeItem[]): TreeItem[] =>
@@ -103,7 +136,10 @@ function buildTree(output: JobOutput): TreeItem[] {
   return order(root.childs);
 }
 
-export interface SerializeContext { now: number; s3Bucket: string | null }
+export interface SerializeContext {
+  now: number;
+  s3Bucket: string | null;
+}
 
 function outputJson(job: Job, ctx: SerializeContext) {
   const live = !job.persisted;

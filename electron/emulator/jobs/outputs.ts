@@ -8,7 +8,11 @@ import { seededRandom } from '../random';
 
 configure({ useWebWorkers: false });
 
-export interface WrittenFile { name: string; absPath: string; bytes: number }
+export interface WrittenFile {
+  name: string;
+  absPath: string;
+  bytes: number;
+}
 
 export interface ResultSpec {
   jobId: string;
@@ -54,8 +58,20 @@ function doseVcf(chrName: string, sampleIds: string[], random: () => number): st
       const b = random() < af ? 1 : 0;
       return `${a}|${b}:${(a + b).toFixed(3)}`;
     });
-    lines.push([chrName, pos, `${chrName}:${pos}:${ref}:${alt}`, ref, alt, '.', 'PASS',
-      `AF=${af.toFixed(5)};MAF=${af.toFixed(5)};R2=${(0.3 + random() * 0.7).toFixed(5)};IMPUTED`, 'GT:DS', ...gts].join('\t'));
+    lines.push(
+      [
+        chrName,
+        pos,
+        `${chrName}:${pos}:${ref}:${alt}`,
+        ref,
+        alt,
+        '.',
+        'PASS',
+        `AF=${af.toFixed(5)};MAF=${af.toFixed(5)};R2=${(0.3 + random() * 0.7).toFixed(5)};IMPUTED`,
+        'GT:DS',
+        ...gts,
+      ].join('\t'),
+    );
   }
   return lines.join('\n') + '\n';
 }
@@ -102,14 +118,22 @@ export async function writeResults(outputDir: string, spec: ResultSpec, qcOnlyFa
   }
   if (!qcOnlyFailure) {
     await put(outputDir, 'qc_report.txt', spec.qcReport.replace(/<[^>]+>/g, '') + '\n', out);
-    await put(outputDir, 'quality-control.html',
-      `<!doctype html><html><head><title>Quality Control Report</title></head><body><h1>Quality Control Report</h1><pre>${spec.qcReport}</pre></body></html>\n`, out);
+    await put(
+      outputDir,
+      'quality-control.html',
+      `<!doctype html><html><head><title>Quality Control Report</title></head><body><h1>Quality Control Report</h1><pre>${spec.qcReport}</pre></body></html>\n`,
+      out,
+    );
   }
   const snpLines = ['#Position\tFilterType\tInfo'];
   for (let i = 0; i < spec.excludedSnps; i++) snpLines.push(`${spec.chromosomes[0] ?? '20'}:${61_000 + i * 731}\tMonomorphic allele\t-`);
   await put(outputDir, 'statistics/snps-excluded.txt', snpLines.join('\n') + '\n', out);
-  await put(outputDir, 'statistics/chunks-excluded.txt',
-    ['#Chunk\tSNPs (#)\tReference Overlap (%)\tLow Sample Call Rates (#)', ...spec.excludedChunks].join('\n') + '\n', out);
+  await put(
+    outputDir,
+    'statistics/chunks-excluded.txt',
+    ['#Chunk\tSNPs (#)\tReference Overlap (%)\tLow Sample Call Rates (#)', ...spec.excludedChunks].join('\n') + '\n',
+    out,
+  );
   const typedLines = ['#Position'];
   for (let i = 0; i < Math.min(spec.typedOnly, 500); i++) typedLines.push(`${spec.chromosomes[0] ?? '20'}:${62_000 + i * 977}`);
   await put(outputDir, 'statistics/snps-typed-only.txt', typedLines.join('\n') + '\n', out);

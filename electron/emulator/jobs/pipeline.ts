@@ -71,8 +71,13 @@ export class PipelineRun {
   private submitOptions(): SubmitOptions {
     const p = this.job.params;
     return {
-      build: p.build, phasing: p.phasing, refpanelId: p.panel?.id ?? p.refpanel, refpanelBuild: p.panel?.build ?? 'hg19',
-      population: p.population, mode: p.mode, r2Filter: p.r2Filter,
+      build: p.build,
+      phasing: p.phasing,
+      refpanelId: p.panel?.id ?? p.refpanel,
+      refpanelBuild: p.panel?.build ?? 'hg19',
+      population: p.population,
+      mode: p.mode,
+      r2Filter: p.r2Filter,
     };
   }
 
@@ -143,14 +148,20 @@ export class PipelineRun {
 
   fire(at: number): void {
     switch (this.phase) {
-      case 'validation': return this.finishValidation(at);
-      case 'qc': return this.finishQc(at);
+      case 'validation':
+        return this.finishValidation(at);
+      case 'qc':
+        return this.finishQc(at);
       case 'phasing':
       case 'imputation':
-      case 'compression': return this.progress(at);
-      case 'exporting': return this.finishExport(at);
-      case 'finishing': return this.complete(at);
-      case 'over': this.nextEventAt = Number.POSITIVE_INFINITY;
+      case 'compression':
+        return this.progress(at);
+      case 'exporting':
+        return this.finishExport(at);
+      case 'finishing':
+        return this.complete(at);
+      case 'over':
+        this.nextEventAt = Number.POSITIVE_INFINITY;
     }
   }
 
@@ -170,7 +181,12 @@ export class PipelineRun {
       this.complete(at);
       return;
     }
-    this.waitFor(files.then((f) => { this.pendingFiles = f; }), at);
+    this.waitFor(
+      files.then((f) => {
+        this.pendingFiles = f;
+      }),
+      at,
+    );
   }
 
   private finishValidation(at: number): void {
@@ -183,7 +199,16 @@ export class PipelineRun {
     }
     const panel = p.panel;
     if (panel && !panel.populations.some((pop) => pop.id.toLowerCase() === p.population.toLowerCase())) {
-      this.add(STEP.validation, 1, populationNotSupported(p.population, panel.id, panel.populations.map((x) => x.id)), at);
+      this.add(
+        STEP.validation,
+        1,
+        populationNotSupported(
+          p.population,
+          panel.id,
+          panel.populations.map((x) => x.id),
+        ),
+        at,
+      );
       return this.fail(at);
     }
     const outcome = validateInput(this.summaries, this.submitOptions(), this.host.limits);
@@ -218,7 +243,9 @@ export class PipelineRun {
       altAfSites: Math.floor(variants * (0.15 + 0.1 * random())),
       overlapPercent: 95 + 4.9 * random(),
       match: variants - excluded,
-      monomorphic, alleleMismatch, excluded,
+      monomorphic,
+      alleleMismatch,
+      excluded,
       typedOnly: Math.floor(variants * 0.01 * random()),
     };
     const stats = statisticsMessage(this.qc);
@@ -283,26 +310,35 @@ export class PipelineRun {
 
   private writeFiles(qcFailure: boolean): Promise<WrittenFile[]> {
     const p = this.job.params;
-    return writeResults(`${this.job.workspace}/output`, {
-      jobId: this.job.id,
-      chromosomes: this.chromosomes,
-      build: p.panel?.build ?? p.build,
-      sampleIds: this.summaries[0]?.sampleIds ?? [],
-      password: p.password,
-      aes: p.aesEncryption,
-      meta: p.meta,
-      imputation: p.mode === 'imputation',
-      qcReport: this.qcText,
-      excludedSnps: Math.min(this.qc?.excluded ?? 0, 2000),
-      excludedChunks: this.excludedChunkLines,
-      typedOnly: this.qc?.typedOnly ?? 0,
-    }, qcFailure);
+    return writeResults(
+      `${this.job.workspace}/output`,
+      {
+        jobId: this.job.id,
+        chromosomes: this.chromosomes,
+        build: p.panel?.build ?? p.build,
+        sampleIds: this.summaries[0]?.sampleIds ?? [],
+        password: p.password,
+        aes: p.aesEncryption,
+        meta: p.meta,
+        imputation: p.mode === 'imputation',
+        qcReport: this.qcText,
+        excludedSnps: Math.min(this.qc?.excluded ?? 0, 2000),
+        excludedChunks: this.excludedChunkLines,
+        typedOnly: this.qc?.typedOnly ?? 0,
+      },
+      qcFailure,
+    );
   }
 
   private beginExport(at: number): void {
     this.phase = 'exporting';
     this.job.state = JobState.EXPORTING;
-    this.waitFor(this.writeFiles(false).then((f) => { this.pendingFiles = f; }), at + PIPELINE_TIMINGS.exportMs);
+    this.waitFor(
+      this.writeFiles(false).then((f) => {
+        this.pendingFiles = f;
+      }),
+      at + PIPELINE_TIMINGS.exportMs,
+    );
   }
 
   private finishExport(at: number): void {

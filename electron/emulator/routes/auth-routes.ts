@@ -95,8 +95,12 @@ export async function verifyToken(ctx: RequestContext): Promise<void> {
   if (caller.kind === 'user' && caller.apiToken) {
     const u = caller.user;
     sendJson(ctx.res, 200, {
-      valid: true, message: `API Token was created by ${u.username} and is valid.`, username: u.username, name: u.fullName,
-      mail: u.mail, expire: isoInstant(u.apiTokenExpiresAt ?? state.clock.now()),
+      valid: true,
+      message: `API Token was created by ${u.username} and is valid.`,
+      username: u.username,
+      name: u.fullName,
+      mail: u.mail,
+      expire: isoInstant(u.apiTokenExpiresAt ?? state.clock.now()),
     });
     return;
   }
@@ -121,11 +125,17 @@ export function getProfile(ctx: RequestContext): void {
       return;
     }
     sendJson(ctx.res, 200, {
-      id: user.id, username: user.username, fullName: user.fullName,
+      id: user.id,
+      username: user.username,
+      fullName: user.fullName,
       lastLogin: user.lastLogin === null ? null : isoInstant(user.lastLogin),
       lockedUntil: user.lockedUntil === null ? null : isoInstant(user.lockedUntil),
-      active: user.active, loginAttempts: user.loginAttempts, role: user.admin ? 'admin,user' : 'user', mail: user.mail,
-      admin: user.admin, hasApiToken: user.apiHash !== '',
+      active: user.active,
+      loginAttempts: user.loginAttempts,
+      role: user.admin ? 'admin,user' : 'user',
+      mail: user.mail,
+      admin: user.admin,
+      hasApiToken: user.apiHash !== '',
       apiTokenExpiresOn: user.apiHash !== '' && user.apiTokenExpiresAt !== null ? isoInstant(user.apiTokenExpiresAt) : null,
       apiTokenValid: valid,
     });
@@ -138,9 +148,18 @@ export function getProfile(ctx: RequestContext): void {
       : `API Token was created by ${user.username} and is expired since ${javaDate(user.apiTokenExpiresAt)}.`;
   }
   sendJson(ctx.res, 200, {
-    id: user.id, username: user.username, fullName: user.fullName, lastLogin: user.lastLogin === null ? '' : javaDate(user.lastLogin),
-    lockedUntil: user.lockedUntil === null ? '' : javaDate(user.lockedUntil), active: user.active, loginAttempts: user.loginAttempts,
-    role: user.admin ? 'admin,user' : 'user', mail: user.mail, admin: user.admin, hasApiToken: user.apiHash !== '',
-    apiTokenMessage, apiTokenValid: valid,
+    id: user.id,
+    username: user.username,
+    fullName: user.fullName,
+    lastLogin: user.lastLogin === null ? '' : javaDate(user.lastLogin),
+    lockedUntil: user.lockedUntil === null ? '' : javaDate(user.lockedUntil),
+    active: user.active,
+    loginAttempts: user.loginAttempts,
+    role: user.admin ? 'admin,user' : 'user',
+    mail: user.mail,
+    admin: user.admin,
+    hasApiToken: user.apiHash !== '',
+    apiTokenMessage,
+    apiTokenValid: valid,
   });
 }

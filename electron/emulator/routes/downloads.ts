@@ -65,8 +65,9 @@ async function serveFile(ctx: RequestContext, job: Job, file: OutputFile): Promi
   if (state.options.storage === 's3') {
     const key = s3Key(job, file);
     const date = String(state.clock.now());
-    const location = `${state.url}/__s3/${state.s3Bucket}/${key.split('/').map(encodeURIComponent).join('/')}`
-      + `?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=${date}&X-Amz-Expires=${S3_EXPIRES_S}&X-Amz-Signature=${s3Signature(ctx, key, date)}`;
+    const location =
+      `${state.url}/__s3/${state.s3Bucket}/${key.split('/').map(encodeURIComponent).join('/')}` +
+      `?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=${date}&X-Amz-Expires=${S3_EXPIRES_S}&X-Amz-Signature=${s3Signature(ctx, key, date)}`;
     res.writeHead(301, { Location: location, 'Content-Length': 0 });
     res.end();
     return;
@@ -135,7 +136,9 @@ export async function s3Object(ctx: RequestContext): Promise<void> {
   if (!job || !file || job.filesDeleted) return s3Error(ctx, 404, 'NoSuchKey', 'The specified key does not exist.');
   const size = (await stat(file.absPath)).size;
   const headers: Record<string, string | number> = {
-    'Content-Type': 'binary/octet-stream', 'Accept-Ranges': 'bytes', ETag: `"${file.hash.slice(0, 32)}"`,
+    'Content-Type': 'binary/octet-stream',
+    'Accept-Ranges': 'bytes',
+    ETag: `"${file.hash.slice(0, 32)}"`,
     'Last-Modified': new Date(job.endTime).toUTCString(),
   };
   const range = ctx.req.headers.range;
@@ -153,7 +156,9 @@ export async function s3Object(ctx: RequestContext): Promise<void> {
       }
       if (start >= size || start > end) {
         ctx.res.writeHead(416, { 'Content-Range': `bytes */${size}`, 'Content-Type': 'application/xml' });
-        ctx.res.end('<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InvalidRange</Code><Message>The requested range is not satisfiable</Message></Error>');
+        ctx.res.end(
+          '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InvalidRange</Code><Message>The requested range is not satisfiable</Message></Error>',
+        );
         return;
       }
       status = 206;

@@ -40,8 +40,7 @@ export function listJobs(ctx: RequestContext): void {
   let page: number | null = null;
   if (rawPage !== null) {
     if (!/^-?\d+$/.test(rawPage.trim())) {
-      sendShapeB(ctx.req, ctx.res, 400, 'Bad Request',
-        `Failed to convert argument [page] for value [${rawPage}] due to: For input string: "${rawPage}"`);
+      sendShapeB(ctx.req, ctx.res, 400, 'Bad Request', `Failed to convert argument [page] for value [${rawPage}] due to: For input string: "${rawPage}"`);
       return;
     }
     page = Number(rawPage.trim());

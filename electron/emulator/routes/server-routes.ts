@@ -86,7 +86,7 @@ export function getApp(ctx: RequestContext): void {
     sendJson(ctx.res, 200, appDefinition(profile, state.options.storage === 's3'));
     return;
   }
-  if (profile.panels.some((p) => p.id === id && (version === undefined || p.version === version) || panelKey(p) === appId)) {
+  if (profile.panels.some((p) => (p.id === id && (version === undefined || p.version === version)) || panelKey(p) === appId)) {
     sendShapeA(ctx.res, 404, `Application ${appId} is a data package.`);
     return;
   }

@@ -100,8 +100,13 @@ export async function submitJob(ctx: RequestContext): Promise<void> {
   if (Number.isFinite(declared) && declared > state.options.uploadLimitBytes) {
     // Micronaut refuses on the declared length before reading the body.
     res.setHeader('Connection', 'close');
-    sendShapeB(req, res, 413, 'Request Entity Too Large',
-      `The content length [${declared}] exceeds the maximum allowed content length [${state.options.uploadLimitBytes}]`);
+    sendShapeB(
+      req,
+      res,
+      413,
+      'Request Entity Too Large',
+      `The content length [${declared}] exceeds the maximum allowed content length [${state.options.uploadLimitBytes}]`,
+    );
     req.resume();
     return;
   }

@@ -121,6 +121,9 @@ function looksLikeHtml(text: string, contentType: string | undefined): boolean {
 
 function htmlTitle(html: string): string | undefined {
   const match = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(html) ?? /<h1[^>]*>([\s\S]*?)<\/h1>/i.exec(html);
-  const text = match?.[1]?.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim();
+  const text = match?.[1]
+    ?.replace(/<[^>]+>/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   return text ? text.slice(0, 200) : undefined;
 }

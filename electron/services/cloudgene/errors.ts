@@ -26,8 +26,7 @@ export function isCloudgeneErrorCode(value: unknown): value is CloudgeneErrorCod
 
 const USER_WORDS: Record<CloudgeneErrorCode, string> = {
   unauthorized: 'The token is invalid or has expired. Paste a new API token from your profile page.',
-  'token-revoked':
-    'The token was revoked or replaced by a newer one. Paste the current API token from your profile page.',
+  'token-revoked': 'The token was revoked or replaced by a newer one. Paste the current API token from your profile page.',
   forbidden: 'The server does not allow this action for your account.',
   'not-found': 'The server could not find what was asked for. It may have been deleted.',
   maintenance: 'The server is under maintenance. Try again later.',

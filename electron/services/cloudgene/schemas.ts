@@ -2,10 +2,20 @@
 // servers vary (extra fields are dropped, nulls tolerated), strict on the fields we rely on.
 import { z } from 'zod';
 
-const text = z.string().nullish().transform((v) => v ?? null);
-const textOrEmpty = z.string().nullish().transform((v) => v ?? '');
+const text = z
+  .string()
+  .nullish()
+  .transform((v) => v ?? null);
+const textOrEmpty = z
+  .string()
+  .nullish()
+  .transform((v) => v ?? '');
 /** Epoch milliseconds; unset start/end are 0 and unset deletedOn is -1 (cloudgene-api.md 1). */
-const epochMs = (unset: number) => z.number().nullish().transform((v) => v ?? unset);
+const epochMs = (unset: number) =>
+  z
+    .number()
+    .nullish()
+    .transform((v) => v ?? unset);
 const scalarText = z
   .union([z.string(), z.number(), z.boolean()])
   .nullish()
@@ -16,7 +26,10 @@ const scalarText = z
 const serverUserSchema = z.object({
   username: z.string(),
   mail: text,
-  admin: z.boolean().nullish().transform((v) => v ?? false),
+  admin: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? false),
   name: text, // upstream
   fullName: text, // TOPMed
 });
@@ -32,7 +45,10 @@ export const serverInfoSchema = z
     maintenaceMessage: text,
     maintenanceMessage: text,
     user: serverUserSchema.nullish(),
-    apps: z.array(serverAppSchema).nullish().transform((v) => v ?? []),
+    apps: z
+      .array(serverAppSchema)
+      .nullish()
+      .transform((v) => v ?? []),
     loggedIn: z.boolean().nullish(),
   })
   .transform((raw) => ({
@@ -63,10 +79,7 @@ export const countersSchema = z
     users: z.number().nullish(),
   })
   .transform((raw) => ({
-    complete: Object.fromEntries(Object.entries(raw.complete ?? {}).map(([k, v]) => [k, v ?? null])) as Record<
-      string,
-      number | null
-    >,
+    complete: Object.fromEntries(Object.entries(raw.complete ?? {}).map(([k, v]) => [k, v ?? null])) as Record<string, number | null>,
     queueSize: raw.queue?.size ?? null,
     users: raw.users ?? null,
   }));
@@ -78,11 +91,17 @@ const optionSchema = z.object({
   key: z.string(),
   value: scalarText,
   label: text,
-  enabled: z.boolean().nullish().transform((v) => v ?? false),
+  enabled: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? false),
 });
 /** A `binded_list` group holds the populations of one panel in `values`. */
 const optionWithGroupSchema = optionSchema.extend({
-  values: z.array(optionSchema).nullish().transform((v) => v ?? null),
+  values: z
+    .array(optionSchema)
+    .nullish()
+    .transform((v) => v ?? null),
 });
 export type AppOption = z.output<typeof optionWithGroupSchema>;
 
@@ -91,16 +110,28 @@ const appParamSchema = z.object({
   type: z.string(),
   description: text,
   value: scalarText.transform((v) => v ?? ''),
-  visible: z.boolean().nullish().transform((v) => v ?? true),
-  required: z.boolean().nullish().transform((v) => v ?? true),
-  adminOnly: z.boolean().nullish().transform((v) => v ?? false),
+  visible: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? true),
+  required: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? true),
+  adminOnly: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? false),
   details: text,
   source: text,
   bind: text,
   pattern: text,
   accept: text,
   help: text,
-  values: z.array(optionWithGroupSchema).nullish().transform((v) => v ?? []),
+  values: z
+    .array(optionWithGroupSchema)
+    .nullish()
+    .transform((v) => v ?? []),
 });
 export type AppParam = z.output<typeof appParamSchema>;
 
@@ -111,7 +142,10 @@ export const appDefinitionSchema = z.object({
   description: text,
   website: text,
   submitButton: text,
-  s3Workspace: z.boolean().nullish().transform((v) => v ?? false),
+  s3Workspace: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? false),
   params: z.array(appParamSchema),
 });
 export type AppDefinition = z.output<typeof appDefinitionSchema>;
@@ -127,9 +161,15 @@ const logMessageSchema = z.object({
 export type LogMessage = z.output<typeof logMessageSchema>;
 
 const stepSchema = z.object({
-  id: z.number().nullish().transform((v) => v ?? 0),
+  id: z
+    .number()
+    .nullish()
+    .transform((v) => v ?? 0),
   name: textOrEmpty,
-  logMessages: z.array(logMessageSchema).nullish().transform((v) => v ?? []),
+  logMessages: z
+    .array(logMessageSchema)
+    .nullish()
+    .transform((v) => v ?? []),
 });
 export type JobStep = z.output<typeof stepSchema>;
 
@@ -138,7 +178,10 @@ const resultFileSchema = z.object({
   name: z.string(),
   hash: z.string(),
   /** Remaining downloads; -1 = unlimited. */
-  count: z.number().nullish().transform((v) => v ?? null),
+  count: z
+    .number()
+    .nullish()
+    .transform((v) => v ?? null),
   /** A rounded human string such as "314 MB"; there are no byte counts in the API. */
   size: scalarText,
   path: text,
@@ -146,12 +189,21 @@ const resultFileSchema = z.object({
 export type ResultFile = z.output<typeof resultFileSchema>;
 
 const outputParamSchema = z.object({
-  id: z.number().nullish().transform((v) => v ?? 0),
+  id: z
+    .number()
+    .nullish()
+    .transform((v) => v ?? 0),
   name: textOrEmpty,
   description: text,
   hash: text,
-  download: z.boolean().nullish().transform((v) => v ?? true),
-  files: z.array(resultFileSchema).nullish().transform((v) => v ?? []),
+  download: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? true),
+  files: z
+    .array(resultFileSchema)
+    .nullish()
+    .transform((v) => v ?? []),
 });
 export type OutputParam = z.output<typeof outputParamSchema>;
 
@@ -163,16 +215,29 @@ export const jobSchema = z.object({
   /** -1 dead, 1 waiting, 2 running, 3 exporting, 4 success, 5 failed, 6 canceled, 7 retired,
    *  8/9 success/failed with retirement notice, 10 deleted (cloudgene-api.md 4.2). */
   state: z.number().int(),
-  positionInQueue: z.number().int().nullish().transform((v) => v ?? -1),
+  positionInQueue: z
+    .number()
+    .int()
+    .nullish()
+    .transform((v) => v ?? -1),
   submittedOn: epochMs(0),
   startTime: epochMs(0),
   endTime: epochMs(0),
   deletedOn: epochMs(-1),
-  currentTime: z.number().nullish().transform((v) => v ?? null),
+  currentTime: z
+    .number()
+    .nullish()
+    .transform((v) => v ?? null),
   userAgent: text,
   username: text,
-  steps: z.array(stepSchema).nullish().transform((v) => v ?? []),
-  outputParams: z.array(outputParamSchema).nullish().transform((v) => v ?? []),
+  steps: z
+    .array(stepSchema)
+    .nullish()
+    .transform((v) => v ?? []),
+  outputParams: z
+    .array(outputParamSchema)
+    .nullish()
+    .transform((v) => v ?? []),
 });
 export type Job = z.output<typeof jobSchema>;
 
@@ -180,11 +245,30 @@ export type Job = z.output<typeof jobSchema>;
 
 export const jobPageSchema = z.object({
   count: z.number().int(),
-  page: z.number().int().nullish().transform((v) => v ?? 0),
-  pageSize: z.number().int().nullish().transform((v) => v ?? 0),
-  prev: z.number().int().nullish().transform((v) => v ?? null),
-  next: z.number().int().nullish().transform((v) => v ?? null),
-  pages: z.array(z.number().int()).nullish().transform((v) => v ?? []),
+  page: z
+    .number()
+    .int()
+    .nullish()
+    .transform((v) => v ?? 0),
+  pageSize: z
+    .number()
+    .int()
+    .nullish()
+    .transform((v) => v ?? 0),
+  prev: z
+    .number()
+    .int()
+    .nullish()
+    .transform((v) => v ?? null),
+  next: z
+    .number()
+    .int()
+    .nullish()
+    .transform((v) => v ?? null),
+  pages: z
+    .array(z.number().int())
+    .nullish()
+    .transform((v) => v ?? []),
   data: z.array(jobSchema),
 });
 export type JobPage = z.output<typeof jobPageSchema>;
@@ -200,7 +284,10 @@ export type MessageAnswer = z.output<typeof messageAnswerSchema>;
 export const submitAnswerSchema = z.object({
   success: z.boolean(),
   message: textOrEmpty,
-  id: z.string().nullish().transform((v) => v ?? null),
+  id: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? null),
 });
 export type SubmitAnswer = z.output<typeof submitAnswerSchema>;
 

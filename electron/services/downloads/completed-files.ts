@@ -8,10 +8,7 @@ import { sanitizeSegment } from './safe-path';
 
 const recordSchema = z.object({
   version: z.literal(1),
-  files: z.record(
-    z.string(),
-    z.object({ path: z.string(), bytes: z.number(), completedAt: z.number(), md5: z.string().nullable().optional() }),
-  ),
+  files: z.record(z.string(), z.object({ path: z.string(), bytes: z.number(), completedAt: z.number(), md5: z.string().nullable().optional() })),
 });
 
 export type CompletedRecord = z.infer<typeof recordSchema>;
@@ -67,9 +64,11 @@ export class CompletedFiles {
         await writeJsonAtomic(file, record);
       });
     this.chains.set(file, next);
-    void next.finally(() => {
-      if (this.chains.get(file) === next) this.chains.delete(file);
-    }).catch(() => undefined);
+    void next
+      .finally(() => {
+        if (this.chains.get(file) === next) this.chains.delete(file);
+      })
+      .catch(() => undefined);
     return next;
   }
 }

@@ -26,10 +26,7 @@ export interface FailureFacts {
   earlierRetries: { free: number; paid: number };
 }
 
-export type NextStep =
-  | { action: 'fail' }
-  | { action: 'retry'; creditLost: boolean; attempt: number }
-  | { action: 'ask'; creditLost: true };
+export type NextStep = { action: 'fail' } | { action: 'retry'; creditLost: boolean; attempt: number } | { action: 'ask'; creditLost: true };
 
 /** True when the next attempt must go to the Cloudgene URL again after one that already spent a credit. */
 export function restartSpendsCredit(resumeValid: boolean, creditsSpent: number): boolean {

@@ -113,11 +113,16 @@ export class DownloadsService {
     if (!server) throw new AppError('not-found', 'That server is no longer in your list.');
     const zips = this.deps.manager
       .list()
-      .filter((item) => item.serverId === serverId && item.jobId === jobId && item.state === 'completed' && item.path && /(^|\/)chr_[^/]+\.zip$/.test(item.name));
+      .filter(
+        (item) => item.serverId === serverId && item.jobId === jobId && item.state === 'completed' && item.path && /(^|\/)chr_[^/]+\.zip$/.test(item.name),
+      );
     if (zips.length === 0) throw new AppError('not-found', 'Download the chr_*.zip files of this job first.');
     const password = typed ?? (await this.deps.secrets.get(secretAccounts.jobPassword(server.url, jobId)));
     if (!password) {
-      throw new AppError('not-found', 'The password of this job is not in the keychain (it was not submitted from this app). Type the password from the e-mail.');
+      throw new AppError(
+        'not-found',
+        'The password of this job is not in the keychain (it was not submitted from this app). Type the password from the e-mail.',
+      );
     }
     let files = 0;
     const destDir = zips[0]!.destDir;
@@ -126,7 +131,10 @@ export class DownloadsService {
         files += (await extractZip(zip.path!, path.dirname(zip.path!), password)).files.length;
       } catch (error) {
         if (isDownloadError(error)) {
-          throw new AppError(error.code === 'wrong-password' ? 'wrong-password' : error.code === 'disk-full' ? 'disk-full' : 'bad-request', `${zip.name}: ${error.message}`);
+          throw new AppError(
+            error.code === 'wrong-password' ? 'wrong-password' : error.code === 'disk-full' ? 'disk-full' : 'bad-request',
+            `${zip.name}: ${error.message}`,
+          );
         }
         throw error;
       }

@@ -35,12 +35,7 @@ export interface ExtractResult {
   bytes: number;
 }
 
-export async function extractZip(
-  zipPath: string,
-  destDir: string,
-  password: string | null,
-  options: ExtractOptions = {},
-): Promise<ExtractResult> {
+export async function extractZip(zipPath: string, destDir: string, password: string | null, options: ExtractOptions = {}): Promise<ExtractResult> {
   const zipName = path.basename(zipPath);
   let reader: ZipReader<unknown>;
   let entries: Entry[];

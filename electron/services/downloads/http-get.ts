@@ -29,13 +29,7 @@ export interface HttpGetOptions {
 /** Errors of this client carry a code like Node's own socket errors do. */
 export class HttpGetError extends Error {
   constructor(
-    readonly code:
-      | 'HTTP_BAD_RESPONSE'
-      | 'HTTP_PREMATURE_CLOSE'
-      | 'HTTP_CONNECT_TIMEOUT'
-      | 'HTTP_HEADERS_TIMEOUT'
-      | 'HTTP_BODY_TIMEOUT'
-      | 'HTTP_ABORTED',
+    readonly code: 'HTTP_BAD_RESPONSE' | 'HTTP_PREMATURE_CLOSE' | 'HTTP_CONNECT_TIMEOUT' | 'HTTP_HEADERS_TIMEOUT' | 'HTTP_BODY_TIMEOUT' | 'HTTP_ABORTED',
     message: string,
   ) {
     super(message);
@@ -147,13 +141,7 @@ class Exchange {
       this.socket.once('close', () => signal.removeEventListener('abort', onAbort));
     }
 
-    const lines = [
-      `GET ${target.pathname}${target.search} HTTP/1.1`,
-      `Host: ${target.host}`,
-      'Accept: */*',
-      'Accept-Encoding: identity',
-      'Connection: close',
-    ];
+    const lines = [`GET ${target.pathname}${target.search} HTTP/1.1`, `Host: ${target.host}`, 'Accept: */*', 'Accept-Encoding: identity', 'Connection: close'];
     if (options.userAgent) lines.push(`User-Agent: ${options.userAgent}`);
     for (const [name, value] of Object.entries(options.headers ?? {})) {
       if (/[\r\n]/.test(name + value)) {
@@ -398,14 +386,25 @@ function framingOf(statusCode: number, headers: AnswerHeaders): Framing | null {
   if (statusCode === 204 || statusCode === 304) return { kind: 'none' };
   const encoding = headers['transfer-encoding'];
   if (encoding !== undefined) {
-    const codings = [encoding].flat().join(',').split(',').map((coding) => coding.trim().toLowerCase()).filter(Boolean);
+    const codings = [encoding]
+      .flat()
+      .join(',')
+      .split(',')
+      .map((coding) => coding.trim().toLowerCase())
+      .filter(Boolean);
     // We asked for identity: chunked is the only coding a server may add.
     if (codings.length === 1 && codings[0] === 'chunked') return { kind: 'chunked' };
     return null;
   }
   const length = headers['content-length'];
   if (length !== undefined) {
-    const values = new Set([length].flat().join(',').split(',').map((value) => value.trim()));
+    const values = new Set(
+      [length]
+        .flat()
+        .join(',')
+        .split(',')
+        .map((value) => value.trim()),
+    );
     const [only] = values;
     if (values.size !== 1 || !/^\d{1,15}$/.test(only)) return null;
     return { kind: 'length', remaining: Number(only) };

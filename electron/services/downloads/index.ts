@@ -5,12 +5,6 @@ export { extractZip, type ExtractOptions, type ExtractProgress, type ExtractResu
 export { resolveResultPath, defaultJobFolder, sanitizeSegment, type SafePathResult } from './safe-path';
 export { resultFilesOfJob, type JobOutputsLike } from './job-files';
 export { parseSizeLabel, formatBytes } from './size-label';
-export {
-  DownloadError,
-  isDownloadError,
-  DOWNLOAD_ERROR_CODES,
-  type DownloadErrorCode,
-  type DownloadErrorData,
-} from './errors';
+export { DownloadError, isDownloadError, DOWNLOAD_ERROR_CODES, type DownloadErrorCode, type DownloadErrorData } from './errors';
 export type * from './types';
 export { FINAL_STATES } from './types';

@@ -14,13 +14,7 @@ import { statfsFreeBytes, type FreeSpaceProbe } from './disk-space';
 import { DownloadError, isDownloadError } from './errors';
 import { JsonFileWriter } from '../storage/json-file';
 import { queueDocument, readQueueFile } from './queue-file';
-import {
-  DEFAULT_CREDIT_POLICY,
-  mayAutoSpend,
-  nextStepAfterFailure,
-  restartSpendsCredit,
-  type CreditPolicy,
-} from './credit-policy';
+import { DEFAULT_CREDIT_POLICY, mayAutoSpend, nextStepAfterFailure, restartSpendsCredit, type CreditPolicy } from './credit-policy';
 import { checkMd5 } from './md5';
 import { etaSeconds, RateMeter } from './rate-meter';
 import { resolveResultPath } from './safe-path';
@@ -469,9 +463,7 @@ export class DownloadManager {
     const left = item.creditsLeft;
     const error = new DownloadError(cause.code, {
       status: cause.status,
-      detail: [cause.detail, `downloading it again from the start spends one of the ${left} downloads left for this file`]
-        .filter(Boolean)
-        .join('; '),
+      detail: [cause.detail, `downloading it again from the start spends one of the ${left} downloads left for this file`].filter(Boolean).join('; '),
     });
     item.error = error.toJSON();
     this.setState(item, 'needs-confirmation');
@@ -502,8 +494,7 @@ export class DownloadManager {
 
   private async checkSpace(item: DownloadItem, alreadyOnDisk: number): Promise<DownloadError | null> {
     const probe = this.options.freeSpace ?? statfsFreeBytes;
-    const remaining = (other: DownloadItem) =>
-      Math.max(0, (other.totalBytes ?? other.estimatedBytes ?? 0) - other.receivedBytes);
+    const remaining = (other: DownloadItem) => Math.max(0, (other.totalBytes ?? other.estimatedBytes ?? 0) - other.receivedBytes);
     let needed = Math.max(0, (item.totalBytes ?? item.estimatedBytes ?? 0) - alreadyOnDisk);
     for (const [id] of this.active) {
       const other = this.items.get(id);
@@ -711,10 +702,7 @@ export class DownloadManager {
 }
 
 /** The files asked for plus, for each, its `.md5` companion when the job has one. */
-function withMd5Companions(
-  files: DownloadFile[],
-  jobFiles: DownloadFile[],
-): { file: DownloadFile; md5Of: string | null; hasMd5: boolean }[] {
+function withMd5Companions(files: DownloadFile[], jobFiles: DownloadFile[]): { file: DownloadFile; md5Of: string | null; hasMd5: boolean }[] {
   const all = new Map<string, DownloadFile>();
   for (const file of [...jobFiles, ...files]) all.set(file.name, file);
   const out = new Map<string, { file: DownloadFile; md5Of: string | null; hasMd5: boolean }>();

@@ -53,13 +53,7 @@ export function unsafeNameReason(name: string): string | null {
  * The default folder of one job's results: `<Downloads>/<app>/<server>/<jobId>-<job name>`.
  * Every part is made safe for Windows, macOS and Linux.
  */
-export function defaultJobFolder(
-  downloadsDir: string,
-  appName: string,
-  serverLabel: string,
-  jobId: string,
-  jobName: string,
-): string {
+export function defaultJobFolder(downloadsDir: string, appName: string, serverLabel: string, jobId: string, jobName: string): string {
   const id = sanitizeSegment(jobId, 'job');
   // The server stores job names HTML-escaped (cloudgene-api.md 5.2 rule 4): show `&`, not `&amp;`.
   const name = sanitizeSegment(decodeHtmlEntities(jobName), '');

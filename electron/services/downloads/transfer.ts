@@ -142,12 +142,7 @@ async function fromShareUrl(options: TransferOptions, partPath: string, now: () 
   }
 }
 
-async function fromPresignedUrl(
-  options: TransferOptions,
-  partPath: string,
-  resume: ResumeInfo,
-  offset: number,
-): Promise<TransferResult> {
+async function fromPresignedUrl(options: TransferOptions, partPath: string, resume: ResumeInfo, offset: number): Promise<TransferResult> {
   const headers: Record<string, string> = {};
   if (offset > 0) {
     headers.range = `bytes=${offset}-`;
@@ -195,13 +190,7 @@ async function get(options: TransferOptions, url: string, headers: Record<string
  * Streams the body into the `.part` file (appending at `offset`), with back-pressure. On any
  * break the bytes already received are flushed to disk, so a free resume loses nothing.
  */
-async function writeBody(
-  options: TransferOptions,
-  body: AnswerBody,
-  partPath: string,
-  offset: number,
-  totalBytes: number | null,
-): Promise<number> {
+async function writeBody(options: TransferOptions, body: AnswerBody, partPath: string, offset: number, totalBytes: number | null): Promise<number> {
   let file: FileHandle;
   try {
     if (offset > 0) await fs.truncate(partPath, offset);

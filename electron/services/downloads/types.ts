@@ -23,15 +23,7 @@ export interface EnqueueOptions {
   jobFiles?: DownloadFile[];
 }
 
-export type DownloadState =
-  | 'queued'
-  | 'running'
-  | 'paused'
-  | 'needs-confirmation'
-  | 'verifying'
-  | 'completed'
-  | 'failed'
-  | 'canceled';
+export type DownloadState = 'queued' | 'running' | 'paused' | 'needs-confirmation' | 'verifying' | 'completed' | 'failed' | 'canceled';
 
 export const FINAL_STATES: readonly DownloadState[] = ['completed', 'failed', 'canceled'];
 

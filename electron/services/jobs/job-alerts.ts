@@ -28,7 +28,11 @@ export class JobAlerts {
 
   static async open(userDataDir: string, notifier: Notifier, preferences: () => Preferences, now: () => number = Date.now): Promise<JobAlerts> {
     const file = path.join(userDataDir, 'job-states.json');
-    const { value } = await loadJsonFile(file, () => ({}), (raw) => seenSchema.parse(raw));
+    const { value } = await loadJsonFile(
+      file,
+      () => ({}),
+      (raw) => seenSchema.parse(raw),
+    );
     return new JobAlerts(file, value, notifier, preferences, now);
   }
 

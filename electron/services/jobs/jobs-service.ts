@@ -39,12 +39,13 @@ export class JobsService {
       .map((server) => ({ id: server.id, label: server.label, url: server.url }));
   }
 
-  async list(request: { serverId?: string; refresh?: boolean }): Promise<{ jobs: JobSummary[]; problems: Array<{ serverId: string; serverLabel: string; message: string }> }> {
+  async list(request: {
+    serverId?: string;
+    refresh?: boolean;
+  }): Promise<{ jobs: JobSummary[]; problems: Array<{ serverId: string; serverLabel: string; message: string }> }> {
     const servers = this.usableServers().filter((server) => !request.serverId || server.id === request.serverId);
     await Promise.all(
-      servers
-        .filter((server) => request.refresh || !this.cache.has(server.id))
-        .map((server) => this.refreshList(server.id).catch(() => undefined)),
+      servers.filter((server) => request.refresh || !this.cache.has(server.id)).map((server) => this.refreshList(server.id).catch(() => undefined)),
     );
     const jobs = servers.flatMap((server) => [...(this.cache.get(server.id)?.values() ?? [])]);
     jobs.sort((a, b) => b.submittedOn - a.submittedOn || b.id.localeCompare(a.id));

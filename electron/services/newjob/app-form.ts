@@ -53,11 +53,7 @@ export function formFieldsOf(app: AppDefinition): FormField[] {
  * Checks a submit against the form: only known fields, list values the server offers, every
  * terms box accepted. (The server itself accepts typos and fails the job later, 5.2.)
  */
-export function checkSubmit(
-  fields: FormField[],
-  values: Record<string, string>,
-  checked: Record<string, boolean>,
-): string | null {
+export function checkSubmit(fields: FormField[], values: Record<string, string>, checked: Record<string, boolean>): string | null {
   const byId = new Map(fields.map((field) => [field.id, field]));
   for (const [id, value] of Object.entries(values)) {
     const field = byId.get(id);

@@ -38,10 +38,7 @@ const PROBE_TIMEOUT_MS = 5000;
  * The keychain when it answers, else memory for this run (and a reason to tell the user).
  * Probes with a read of an account that never exists, so nothing is written.
  */
-export async function openSecretStore(
-  service: string,
-  log: Logger,
-): Promise<{ store: SecretStore; unavailableReason: string | null }> {
+export async function openSecretStore(service: string, log: Logger): Promise<{ store: SecretStore; unavailableReason: string | null }> {
   let keytar: Keytar;
   try {
     keytar = createRequire(import.meta.url)('@github/keytar') as Keytar;

@@ -26,9 +26,9 @@ export function describeStatus(status: ServerStatus, tokenExpiresAt: number | nu
     case 'signed-out':
       return 'Signed out. Paste an API token to use this server.';
     case 'expired':
-      return 'The token is invalid or has expired. Create a new API token on the server\'s profile page and paste it here.';
+      return "The token is invalid or has expired. Create a new API token on the server's profile page and paste it here.";
     case 'revoked':
-      return 'The token was revoked or replaced by a newer one. Paste the newest API token from the server\'s profile page.';
+      return "The token was revoked or replaced by a newer one. Paste the newest API token from the server's profile page.";
     case 'expiring':
       return tokenExpiresAt === null ? null : `The token expires on ${new Date(tokenExpiresAt).toUTCString()}. Create a new one before then.`;
     case 'maintenance':

@@ -71,10 +71,7 @@ export class ServersService {
   }
 
   async add(request: { kind: 'topmed' | 'michigan' | 'custom'; url?: string; label?: string; token: string }): Promise<ServerView> {
-    const url =
-      request.kind === 'custom'
-        ? parseServerUrl(request.url ?? '')
-        : presetServers[request.kind].url;
+    const url = request.kind === 'custom' ? parseServerUrl(request.url ?? '') : presetServers[request.kind].url;
     if (this.stored().some((server) => server.url === url)) {
       throw new AppError('invalid-request', 'This server is already in your list. Use "Replace token" on its card to change the token.');
     }
@@ -88,7 +85,12 @@ export class ServersService {
       url,
       ...this.learned(checked),
     });
-    this.runtime.set(server.id, { problem: checked.info.maintenance ? 'maintenance' : null, detail: checked.info.maintenanceMessage, hasToken: true, starting: false });
+    this.runtime.set(server.id, {
+      problem: checked.info.maintenance ? 'maintenance' : null,
+      detail: checked.info.maintenanceMessage,
+      hasToken: true,
+      starting: false,
+    });
     await this.deps.settings.update((draft) => {
       draft.servers.push(server);
     });
@@ -117,7 +119,12 @@ export class ServersService {
     const token = rawToken.trim();
     const checked = await this.verify(server.url, token);
     await this.deps.secrets.set(secretAccounts.token(server.url), token);
-    this.runtime.set(id, { problem: checked.info.maintenance ? 'maintenance' : null, detail: checked.info.maintenanceMessage, hasToken: true, starting: false });
+    this.runtime.set(id, {
+      problem: checked.info.maintenance ? 'maintenance' : null,
+      detail: checked.info.maintenanceMessage,
+      hasToken: true,
+      starting: false,
+    });
     await this.deps.settings.update((draft) => {
       const target = draft.servers.find((candidate) => candidate.id === id);
       if (target) Object.assign(target, this.learned(checked), { expiryNotifiedFor: null });
@@ -258,7 +265,10 @@ export class ServersService {
     return { info, expiresAt: Number.isFinite(expiresAt) ? expiresAt : null };
   }
 
-  private learned(checked: { info: ServerInfo; expiresAt: number | null }): Pick<StoredServer, 'serverName' | 'user' | 'tokenExpiresAt' | 'apps' | 'lastCheckedAt'> {
+  private learned(checked: {
+    info: ServerInfo;
+    expiresAt: number | null;
+  }): Pick<StoredServer, 'serverName' | 'user' | 'tokenExpiresAt' | 'apps' | 'lastCheckedAt'> {
     const { info } = checked;
     return {
       serverName: info.name || null,
@@ -372,7 +382,10 @@ function toAddError(url: string, error: unknown): AppError {
   if (!(error instanceof CloudgeneError)) return new AppError('internal', `Checking ${url} failed.`);
   switch (error.code) {
     case 'token-revoked':
-      return new AppError('token-revoked', 'This token was revoked or replaced by a newer one. Create a new API token on your profile page and paste that one.');
+      return new AppError(
+        'token-revoked',
+        'This token was revoked or replaced by a newer one. Create a new API token on your profile page and paste that one.',
+      );
     case 'unauthorized':
       return new AppError('unauthorized', 'The server did not accept this token. It may be mistyped or expired; create a new API token on your profile page.');
     case 'network':
@@ -382,7 +395,10 @@ function toAddError(url: string, error: unknown): AppError {
     case 'not-found':
     case 'bad-request':
     case 'forbidden':
-      return new AppError('not-cloudgene', `${url} answers, but not like a Cloudgene 3 imputation server. Check the address (it is the address of the server's web page).`);
+      return new AppError(
+        'not-cloudgene',
+        `${url} answers, but not like a Cloudgene 3 imputation server. Check the address (it is the address of the server's web page).`,
+      );
     case 'maintenance':
       return new AppError('maintenance', error.message);
     default:

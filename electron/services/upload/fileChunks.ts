@@ -18,11 +18,7 @@ export interface FileChunkOptions {
  * accepted (undici does: it awaits 'drain' whenever write() returns false, and write() returns
  * true only when less than the 16 KiB high-water mark is still queued). Copy a chunk to keep it.
  */
-export async function* readFileChunks(
-  path: string,
-  length: number,
-  options: FileChunkOptions = {},
-): AsyncGenerator<Buffer, void, undefined> {
+export async function* readFileChunks(path: string, length: number, options: FileChunkOptions = {}): AsyncGenerator<Buffer, void, undefined> {
   if (length <= 0) return;
   const chunkBytes = Math.max(1, Math.min(options.chunkBytes ?? 1024 * 1024, length));
   const readAhead = Math.max(1, options.readAhead ?? 2);

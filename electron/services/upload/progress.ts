@@ -74,10 +74,7 @@ export class ProgressMeter {
       totalBytes: this.options.totalBytes,
       rate: this.rate,
       etaSeconds: this.rate > 0 ? remaining / this.rate : remaining === 0 ? 0 : null,
-      currentFile:
-        this.currentFile === null || this.bytesSent >= this.options.totalBytes
-          ? null
-          : (this.options.files[this.currentFile]?.name ?? null),
+      currentFile: this.currentFile === null || this.bytesSent >= this.options.totalBytes ? null : (this.options.files[this.currentFile]?.name ?? null),
       files: this.options.files.map((file, i) => ({ name: file.name, bytesSent: this.fileBytes[i]!, size: file.size })),
     };
   }

@@ -172,13 +172,19 @@ export class UploadQueue {
   private async preflight(request: UploadRequest): Promise<void> {
     const info = await this.deps.servers.use(request.serverId, (client) => client.server());
     if (info.maintenance) {
-      throw new AppError('maintenance', `The server is under maintenance${info.maintenanceMessage ? `: ${info.maintenanceMessage}` : ''}. Try again later; nothing was uploaded.`);
+      throw new AppError(
+        'maintenance',
+        `The server is under maintenance${info.maintenanceMessage ? `: ${info.maintenanceMessage}` : ''}. Try again later; nothing was uploaded.`,
+      );
     }
     const { jobs } = await this.deps.jobs.list({ serverId: request.serverId, refresh: true });
     const live = jobs.filter((job) => job.state >= 1 && job.state <= 3).length;
     const limit = this.deps.liveJobLimit(request.serverId);
     if (live >= limit) {
-      throw new AppError('job-limit', `You have ${live} jobs waiting or running on this server, and it runs at most ${limit} per user. Wait until one finishes; nothing was uploaded.`);
+      throw new AppError(
+        'job-limit',
+        `You have ${live} jobs waiting or running on this server, and it runs at most ${limit} per user. Wait until one finishes; nothing was uploaded.`,
+      );
     }
   }
 
@@ -208,7 +214,8 @@ export class UploadQueue {
 /** The server's message plus what it means for this upload. */
 function describe(error: unknown): { code: IpcErrorCode; message: string } {
   if (error instanceof AppError) return { code: error.code, message: error.message };
-  if (error instanceof FileChangedError) return { code: 'file-changed', message: `${error.message}. Choose the file again once it is complete; nothing was submitted.` };
+  if (error instanceof FileChangedError)
+    return { code: 'file-changed', message: `${error.message}. Choose the file again once it is complete; nothing was submitted.` };
   if (error instanceof CloudgeneError) {
     const hints: Partial<Record<string, string>> = {
       'job-limit': ' The server counted your jobs after the upload; wait until one finishes and submit again.',

@@ -30,7 +30,8 @@ export function parseBlockHeader(buf: Uint8Array, pos: number): BgzfBlockHeader 
   let p = pos + 12;
   const end = p + xlen;
   while (p + 4 <= end) {
-    const si1 = buf[p], si2 = buf[p + 1];
+    const si1 = buf[p],
+      si2 = buf[p + 1];
     const slen = buf[p + 2] | (buf[p + 3] << 8);
     if (si1 === 66 && si2 === 67 && slen === 2 && p + 6 <= end) {
       const bsize = buf[p + 4] | (buf[p + 5] << 8);
@@ -79,10 +80,18 @@ function gzipBlock(data: Uint8Array, level: number): Buffer {
   const deflated = deflateRawSync(data, { level });
   const blockSize = 18 + deflated.length + 8;
   const out = Buffer.allocUnsafe(blockSize);
-  out[0] = 0x1f; out[1] = 0x8b; out[2] = 8; out[3] = 4;
-  out.writeUInt32LE(0, 4); out[8] = 0; out[9] = 0xff;
+  out[0] = 0x1f;
+  out[1] = 0x8b;
+  out[2] = 8;
+  out[3] = 4;
+  out.writeUInt32LE(0, 4);
+  out[8] = 0;
+  out[9] = 0xff;
   out.writeUInt16LE(6, 10);
-  out[12] = 66; out[13] = 67; out.writeUInt16LE(2, 14); out.writeUInt16LE(blockSize - 1, 16);
+  out[12] = 66;
+  out[13] = 67;
+  out.writeUInt16LE(2, 14);
+  out.writeUInt16LE(blockSize - 1, 16);
   deflated.copy(out, 18);
   out.writeUInt32LE(crc32(data), 18 + deflated.length);
   out.writeUInt32LE(data.length, 22 + deflated.length);

@@ -1,8 +1,16 @@
 // Public interface of the VCF rules module: the pre-flight check and the emulator's input
 // validation both use it, so the demo server and the app cannot disagree.
 export type {
-  ServerFlavour, ValidationLimits, SubmitOptions, ChunkStat, VcfFileSummary, ScanOptions, StepMessage, StepOutcome,
-  Finding, DetectedFormat,
+  ServerFlavour,
+  ValidationLimits,
+  SubmitOptions,
+  ChunkStat,
+  VcfFileSummary,
+  ScanOptions,
+  StepMessage,
+  StepOutcome,
+  Finding,
+  DetectedFormat,
 } from './types';
 export { limitsFor } from './limits';
 export { scanVcfFile } from './scanner';

@@ -16,8 +16,7 @@ export const tabixNotContinuous = (name: string): string => `[E::hts_idx_push] C
 // bgzf.c read errors (the truncated text matches tabix 1.16; the others are APPROX)
 export const tabixTruncated = (offset: number, expected: number, got: number, name: string): string =>
   `[E::bgzf_read_block] Failed to read BGZF block data at offset ${offset} expected ${expected} bytes; hread returned ${got}\n${tbxFailed(name)}`;
-export const tabixBadBlock = (offset: number, name: string): string =>
-  `[E::bgzf_read_block] Invalid BGZF header at offset ${offset}\n${tbxFailed(name)}`;
+export const tabixBadBlock = (offset: number, name: string): string => `[E::bgzf_read_block] Invalid BGZF header at offset ${offset}\n${tbxFailed(name)}`;
 export const tabixInflate = (offset: number, detail: string, name: string): string =>
   `[E::bgzf_uncompress] Inflate operation failed: ${detail}\n${tbxFailed(name)}`;
 

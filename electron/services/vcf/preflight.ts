@@ -34,7 +34,15 @@ export interface PreflightOptions {
 
 type Scan = (path: string, options?: ScanOptions) => Promise<VcfFileSummary>;
 
-const CROSS_FILE_RULES = new Set(['sample-count-mismatch', 'one-file-per-chromosome', 'snp-density', 'unphased-no-phasing', 'phasing-option', 'no-vcf-files', 'not-vcf-files']);
+const CROSS_FILE_RULES = new Set([
+  'sample-count-mismatch',
+  'one-file-per-chromosome',
+  'snp-density',
+  'unphased-no-phasing',
+  'phasing-option',
+  'no-vcf-files',
+  'not-vcf-files',
+]);
 
 function toFinding(f: RuleFailure): Finding {
   const advice = adviceFor(f);
@@ -55,7 +63,9 @@ export class PreflightChecker {
     this.maxEntries = options.maxEntries ?? 256;
   }
 
-  clear(): void { this.cache.clear(); }
+  clear(): void {
+    this.cache.clear();
+  }
 
   /** Scans one file, or returns the cached summary when path, size and modification time are unchanged. */
   async scanFile(path: string, options: ScanOptions = {}): Promise<VcfFileSummary> {
@@ -87,18 +97,28 @@ export class PreflightChecker {
 
   /** Scans every file (one after another; each scan is parallel inside) and evaluates all rules. */
   async check(paths: string[], submit: SubmitOptions, limits: ValidationLimits, options: PreflightOptions = {}): Promise<PreflightReport> {
-    const sizes = await Promise.all(paths.map(async (p) => { try { return (await stat(p)).size; } catch { return 0; } }));
+    const sizes = await Promise.all(
+      paths.map(async (p) => {
+        try {
+          return (await stat(p)).size;
+        } catch {
+          return 0;
+        }
+      }),
+    );
     const total = sizes.reduce((a, b) => a + b, 0);
     let before = 0;
     const summaries: VcfFileSummary[] = [];
     for (let i = 0; i < paths.length; i++) {
       const base = before;
-      summaries.push(await this.scanFile(paths[i], {
-        signal: options.signal,
-        workers: options.workers,
-        chunkSizes: [...new Set([10_000_000, 20_000_000, limits.chunkSizeBp])],
-        onProgress: (done) => options.onProgress?.(base + done, total),
-      }));
+      summaries.push(
+        await this.scanFile(paths[i], {
+          signal: options.signal,
+          workers: options.workers,
+          chunkSizes: [...new Set([10_000_000, 20_000_000, limits.chunkSizeBp])],
+          onProgress: (done) => options.onProgress?.(base + done, total),
+        }),
+      );
       before += sizes[i];
     }
     return this.evaluate(summaries, submit, limits);
@@ -126,10 +146,22 @@ export class PreflightChecker {
       if (!s.fatal) {
         const qc = chunkQcLines([s], limits);
         if (qc.excludedLowSnps > 0) {
-          add({ rule: 'chunk-low-snps', severity: 'warning', message: M.chunksExcludedSnps(qc.excludedLowSnps, limits.minSnpsPerChunk), path: s.path, detail: { n: qc.excludedLowSnps, min: limits.minSnpsPerChunk, name: s.name } });
+          add({
+            rule: 'chunk-low-snps',
+            severity: 'warning',
+            message: M.chunksExcludedSnps(qc.excludedLowSnps, limits.minSnpsPerChunk),
+            path: s.path,
+            detail: { n: qc.excludedLowSnps, min: limits.minSnpsPerChunk, name: s.name },
+          });
         }
         if (qc.excludedCallRate > 0) {
-          add({ rule: 'chunk-low-call-rate', severity: 'warning', message: M.chunksExcludedCallRate(qc.excludedCallRate), path: s.path, detail: { n: qc.excludedCallRate, name: s.name } });
+          add({
+            rule: 'chunk-low-call-rate',
+            severity: 'warning',
+            message: M.chunksExcludedCallRate(qc.excludedCallRate),
+            path: s.path,
+            detail: { n: qc.excludedCallRate, name: s.name },
+          });
         }
       }
     }

@@ -44,17 +44,16 @@ export interface RangeResult {
 }
 
 export class ScanCancelled extends Error {
-  constructor() { super('scan cancelled'); this.name = 'ScanCancelled'; }
+  constructor() {
+    super('scan cancelled');
+    this.name = 'ScanCancelled';
+  }
 }
 
 const READ_SIZE = 4 << 20;
 const PROGRESS_STEP = 1 << 20;
 
-export function scanRange(
-  task: RangeTask,
-  onProgress: (compressedBytes: number) => void = () => {},
-  isCancelled: () => boolean = () => false,
-): RangeResult {
+export function scanRange(task: RangeTask, onProgress: (compressedBytes: number) => void = () => {}, isCancelled: () => boolean = () => false): RangeResult {
   const fd = openSync(task.path, 'r');
   try {
     return scanRangeFd(fd, task, onProgress, isCancelled);
@@ -67,8 +66,15 @@ function scanRangeFd(fd: number, task: RangeTask, onProgress: (n: number) => voi
   const fileSize = fstatSync(fd).size;
   const acc = new RecordAccumulator(task.nSamples, task.chunkSizes);
   const result: RangeResult = {
-    startOffset: -1, stopOffset: fileSize, head: new Uint8Array(0), tail: new Uint8Array(0),
-    acc: acc.state, error: null, eofBlock: false, hasNewline: true, uncompressedBytes: 0,
+    startOffset: -1,
+    stopOffset: fileSize,
+    head: new Uint8Array(0),
+    tail: new Uint8Array(0),
+    acc: acc.state,
+    error: null,
+    eofBlock: false,
+    hasNewline: true,
+    uncompressedBytes: 0,
   };
 
   // compressed window: cbuf[0] is file offset cbase
@@ -77,10 +83,20 @@ function scanRangeFd(fd: number, task: RangeTask, onProgress: (n: number) => voi
   let clen = 0;
   const fill = (from: number, minBytes: number): void => {
     // make cbuf hold data starting at file offset `from`, at least minBytes if the file has them
-    if (from < cbase || from > cbase + clen) { cbase = from; clen = 0; }
-    else if (from > cbase) { cbuf.copy(cbuf, 0, from - cbase, clen); clen -= from - cbase; cbase = from; }
+    if (from < cbase || from > cbase + clen) {
+      cbase = from;
+      clen = 0;
+    } else if (from > cbase) {
+      cbuf.copy(cbuf, 0, from - cbase, clen);
+      clen -= from - cbase;
+      cbase = from;
+    }
     const want = Math.max(minBytes, READ_SIZE);
-    if (cbuf.length < want) { const nb = Buffer.allocUnsafe(want + BGZF_MAX_BLOCK); cbuf.copy(nb, 0, 0, clen); cbuf = nb; }
+    if (cbuf.length < want) {
+      const nb = Buffer.allocUnsafe(want + BGZF_MAX_BLOCK);
+      cbuf.copy(nb, 0, 0, clen);
+      cbuf = nb;
+    }
     while (clen < want && cbase + clen < fileSize) {
       const n = readSync(fd, cbuf, clen, Math.min(cbuf.length - clen, fileSize - cbase - clen), cbase + clen);
       if (n <= 0) break;
@@ -102,7 +118,10 @@ function scanRangeFd(fd: number, task: RangeTask, onProgress: (n: number) => voi
       else probe = cbase + Math.max(1, clen - 18);
       if (clen === 0) break;
     }
-    if (found < 0 || found >= limit) { result.stopOffset = -1; return result; }
+    if (found < 0 || found >= limit) {
+      result.stopOffset = -1;
+      return result;
+    }
     pos = found;
   }
   result.startOffset = pos;
@@ -119,13 +138,19 @@ function scanRangeFd(fd: number, task: RangeTask, onProgress: (n: number) => voi
     let s = 0;
     if (!seenNewline) {
       const nl = out.indexOf(10);
-      if (nl < 0) { headParts.push(out); return; }
+      if (nl < 0) {
+        headParts.push(out);
+        return;
+      }
       headParts.push(out.subarray(0, nl));
       seenNewline = true;
       s = nl + 1;
     } else if (carry.length > 0) {
       const nl = out.indexOf(10);
-      if (nl < 0) { carry = Buffer.concat([carry, out]); return; }
+      if (nl < 0) {
+        carry = Buffer.concat([carry, out]);
+        return;
+      }
       const joined = Buffer.concat([carry, out.subarray(0, nl)]);
       acc.line(joined, 0, joined.length);
       carry = new Uint8Array(0);
@@ -148,9 +173,15 @@ function scanRangeFd(fd: number, task: RangeTask, onProgress: (n: number) => voi
     if (h === 'short') {
       fill(pos, 2 * BGZF_MAX_BLOCK);
       h = parseBlockHeader(cbuf.subarray(0, clen), pos - cbase);
-      if (h === 'short') { result.error = { kind: 'truncated', offset: pos, expected: 18, got: fileSize - pos }; break; }
+      if (h === 'short') {
+        result.error = { kind: 'truncated', offset: pos, expected: 18, got: fileSize - pos };
+        break;
+      }
     }
-    if (h === null) { result.error = { kind: 'bad-header', offset: pos }; break; }
+    if (h === null) {
+      result.error = { kind: 'bad-header', offset: pos };
+      break;
+    }
     if (pos - cbase + h.blockSize > clen) {
       fill(pos, h.blockSize);
       if (pos - cbase + h.blockSize > clen) {
@@ -167,9 +198,15 @@ function scanRangeFd(fd: number, task: RangeTask, onProgress: (n: number) => voi
       result.error = { kind: 'inflate', offset: pos, detail: (err as Error).message };
       break;
     }
-    if (out.length !== isize) { result.error = { kind: 'inflate', offset: pos, detail: 'size mismatch' }; break; }
+    if (out.length !== isize) {
+      result.error = { kind: 'inflate', offset: pos, detail: 'size mismatch' };
+      break;
+    }
     result.uncompressedBytes += out.length;
-    if (skip > 0) { out = out.subarray(Math.min(skip, out.length)); skip = 0; }
+    if (skip > 0) {
+      out = out.subarray(Math.min(skip, out.length));
+      skip = 0;
+    }
     if (out.length > 0) feed(out);
     if (isize === 0 && pos + h.blockSize === fileSize) result.eofBlock = true;
     pos += h.blockSize;

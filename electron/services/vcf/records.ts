@@ -3,13 +3,31 @@
 // (the first line where the server would stop) keeps its place in file order.
 // The state is plain data so it can cross a worker boundary by structured clone.
 
-export interface LineRef { line: number }
-export interface TabixParseEvent extends LineRef { text: string }
-export interface UnsortedEvent extends LineRef { chrom: string; last: number; pos: number }
-export interface ReappearEvent extends LineRef { chrom: string }
-export interface FieldsEvent extends LineRef { fields: number }
-export interface TextEvent extends LineRef { text: string }
-export interface RefAltEvent extends LineRef { id: string; ref: string; alt: string }
+export interface LineRef {
+  line: number;
+}
+export interface TabixParseEvent extends LineRef {
+  text: string;
+}
+export interface UnsortedEvent extends LineRef {
+  chrom: string;
+  last: number;
+  pos: number;
+}
+export interface ReappearEvent extends LineRef {
+  chrom: string;
+}
+export interface FieldsEvent extends LineRef {
+  fields: number;
+}
+export interface TextEvent extends LineRef {
+  text: string;
+}
+export interface RefAltEvent extends LineRef {
+  id: string;
+  ref: string;
+  alt: string;
+}
 
 export interface ChunkAcc {
   /** records (any kind) whose position falls in this chunk */
@@ -21,14 +39,14 @@ export interface ChunkAcc {
 }
 
 export interface AccState {
-  lines: number;                 // body lines seen (ordinal space for events)
-  firstChrom: string | null;     // raw CHROM of the first record
-  firstStripped: string | null;  // CHROM with every 'chr' removed (the server's normalisation)
+  lines: number; // body lines seen (ordinal space for events)
+  firstChrom: string | null; // raw CHROM of the first record
+  firstStripped: string | null; // CHROM with every 'chr' removed (the server's normalisation)
   lastChrom: string | null;
-  firstPos: number;              // -1 when none
+  firstPos: number; // -1 when none
   lastPos: number;
   hasChrPrefix: boolean;
-  runs: { chrom: string; line: number }[];      // distinct CHROM values in order of first appearance
+  runs: { chrom: string; line: number }[]; // distinct CHROM values in order of first appearance
   // events that make tabix fail (index stage)
   tabixParse: TabixParseEvent | null;
   unsorted: UnsortedEvent | null;
@@ -36,9 +54,9 @@ export interface AccState {
   // events that make the server's validation fail (validate stage)
   notTab: LineRef | null;
   badPos: TextEvent | null;
-  firstShort: FieldsEvent | null;    // < 10 columns
+  firstShort: FieldsEvent | null; // < 10 columns
   firstVeryShort: FieldsEvent | null; // < 5 columns
-  firstSlash: number;                // line of the first '/' in the genotype columns, -1 if none
+  firstSlash: number; // line of the first '/' in the genotype columns, -1 if none
   chromDiff: LineRef | null;
   refAlt: RefAltEvent | null;
   noGT: LineRef | null;
@@ -48,9 +66,27 @@ export interface AccState {
 
 export function newAccState(): AccState {
   return {
-    lines: 0, firstChrom: null, firstStripped: null, lastChrom: null, firstPos: -1, lastPos: -1, hasChrPrefix: false,
-    runs: [], tabixParse: null, unsorted: null, reappear: null, notTab: null, badPos: null, firstShort: null,
-    firstVeryShort: null, firstSlash: -1, chromDiff: null, refAlt: null, noGT: null, crlf: false, chunks: {},
+    lines: 0,
+    firstChrom: null,
+    firstStripped: null,
+    lastChrom: null,
+    firstPos: -1,
+    lastPos: -1,
+    hasChrPrefix: false,
+    runs: [],
+    tabixParse: null,
+    unsorted: null,
+    reappear: null,
+    notTab: null,
+    badPos: null,
+    firstShort: null,
+    firstVeryShort: null,
+    firstSlash: -1,
+    chromDiff: null,
+    refAlt: null,
+    noGT: null,
+    crlf: false,
+    chunks: {},
   };
 }
 
@@ -84,7 +120,10 @@ export class RecordAccumulator {
   private readonly curChunkIdx: number[];
   private readonly curChunk: (ChunkAcc | null)[];
 
-  constructor(private readonly nSamples: number, chunkSizes: number[]) {
+  constructor(
+    private readonly nSamples: number,
+    chunkSizes: number[],
+  ) {
     this.sizes = chunkSizes;
     this.missingIdx = new Int32Array(Math.max(1, nSamples));
     this.curChunkIdx = chunkSizes.map(() => Number.NaN);
@@ -94,14 +133,20 @@ export class RecordAccumulator {
 
   /** One line without its '\n'. Lines starting with '#' are skipped, as both tabix and the server do. */
   line(buf: Uint8Array, s: number, e: number): void {
-    if (e > s && buf[e - 1] === 13) { e--; this.state.crlf = true; }
+    if (e > s && buf[e - 1] === 13) {
+      e--;
+      this.state.crlf = true;
+    }
     if (e > s && buf[s] === 35) return;
     const st = this.state;
     const lineNo = st.lines++;
     const tabs = this.tabs;
     let k = 0;
     for (let i = s; i < e; i++) {
-      if (buf[i] === 9) { tabs[k++] = i; if (k === 9) break; }
+      if (buf[i] === 9) {
+        tabs[k++] = i;
+        if (k === 9) break;
+      }
     }
     if (k === 0) {
       // tabix needs CHROM and POS separated by a tab
@@ -110,31 +155,47 @@ export class RecordAccumulator {
       return;
     }
     // --- CHROM (reuse the previous string when the bytes are unchanged)
-    const cs = s, ce = tabs[0];
+    const cs = s,
+      ce = tabs[0];
     let chrom: string;
     const clen = ce - cs;
     let same = clen === this.lastChromLen;
-    if (same) for (let i = 0; i < clen; i++) if (buf[cs + i] !== this.lastChromBytes[i]) { same = false; break; }
+    if (same)
+      for (let i = 0; i < clen; i++)
+        if (buf[cs + i] !== this.lastChromBytes[i]) {
+          same = false;
+          break;
+        }
     if (same && st.lastChrom !== null) chrom = st.lastChrom;
     else {
       chrom = decoder.decode(buf.subarray(cs, ce));
-      if (clen <= this.lastChromBytes.length) { this.lastChromBytes.set(buf.subarray(cs, ce)); this.lastChromLen = clen; }
-      else this.lastChromLen = -1;
+      if (clen <= this.lastChromBytes.length) {
+        this.lastChromBytes.set(buf.subarray(cs, ce));
+        this.lastChromLen = clen;
+      } else this.lastChromLen = -1;
     }
     // --- POS: tabix uses strtoll (leading digits), the server Integer.parseInt (whole field)
-    const ps = ce + 1, pe = k >= 2 ? tabs[1] : e;
+    const ps = ce + 1,
+      pe = k >= 2 ? tabs[1] : e;
     let p = ps;
     while (p < pe && (buf[p] === 32 || buf[p] === 9)) p++;
     let sign = 1;
-    if (p < pe && (buf[p] === 43 || buf[p] === 45)) { if (buf[p] === 45) sign = -1; p++; }
+    if (p < pe && (buf[p] === 43 || buf[p] === 45)) {
+      if (buf[p] === 45) sign = -1;
+      p++;
+    }
     const digitsStart = p;
     let pos = 0;
-    while (p < pe && buf[p] >= 48 && buf[p] <= 57) { pos = pos * 10 + (buf[p] - 48); p++; }
+    while (p < pe && buf[p] >= 48 && buf[p] <= 57) {
+      pos = pos * 10 + (buf[p] - 48);
+      p++;
+    }
     if (p === digitsStart) {
       // tabix logs and skips the line; the server's split/parseInt fails on it
       if (!st.tabixParse) st.tabixParse = { line: lineNo, text: text(buf, s, e) };
-      if (k < 2) { if (!st.notTab) st.notTab = { line: lineNo }; }
-      else if (!st.badPos) st.badPos = { line: lineNo, text: text(buf, ps, pe) };
+      if (k < 2) {
+        if (!st.notTab) st.notTab = { line: lineNo };
+      } else if (!st.badPos) st.badPos = { line: lineNo, text: text(buf, ps, pe) };
       return;
     }
     pos *= sign;
@@ -163,17 +224,27 @@ export class RecordAccumulator {
     st.lastChrom = chrom;
     st.lastPos = pos;
 
-    if (k < 2) { if (!st.notTab) st.notTab = { line: lineNo }; return; }
+    if (k < 2) {
+      if (!st.notTab) st.notTab = { line: lineNo };
+      return;
+    }
     if (k < 9 && !st.firstShort) st.firstShort = { line: lineNo, fields: k + 1 };
     if (k < 4 && !st.firstVeryShort) st.firstVeryShort = { line: lineNo, fields: k + 1 };
 
     // --- REF / ALT
     let snpAlleles = false;
     if (k >= 4) {
-      const rs = tabs[2] + 1, re = tabs[3], as = tabs[3] + 1, ae = tabs[4];
+      const rs = tabs[2] + 1,
+        re = tabs[3],
+        as = tabs[3] + 1,
+        ae = tabs[4];
       if (re - rs === ae - as) {
         let eq = true;
-        for (let i = 0; i < re - rs; i++) if (buf[rs + i] !== buf[as + i]) { eq = false; break; }
+        for (let i = 0; i < re - rs; i++)
+          if (buf[rs + i] !== buf[as + i]) {
+            eq = false;
+            break;
+          }
         if (eq && !st.refAlt) st.refAlt = { line: lineNo, id: text(buf, tabs[1] + 1, tabs[2]), ref: text(buf, rs, re), alt: text(buf, as, ae) };
       }
       snpAlleles = re - rs === 1 && ae - as === 1 && isBase(buf[rs]) && isBase(buf[as]) && buf[rs] !== buf[as];
@@ -183,11 +254,13 @@ export class RecordAccumulator {
     let eligible = false;
     let nMissing = 0;
     if (k >= 9) {
-      const fs = tabs[7] + 1, fe = tabs[8];
+      const fs = tabs[7] + 1,
+        fe = tabs[8];
       const gtFirst = fe - fs >= 2 && buf[fs] === 71 && buf[fs + 1] === 84 && (fe - fs === 2 || buf[fs + 2] === 58);
       if (!gtFirst && !st.noGT) st.noGT = { line: lineNo };
-      const filterOk = (tabs[6] - tabs[5] - 1 === 1 && buf[tabs[5] + 1] === 46)
-        || (tabs[6] - tabs[5] - 1 === 4 && buf[tabs[5] + 1] === 80 && buf[tabs[5] + 2] === 65 && buf[tabs[5] + 3] === 83 && buf[tabs[5] + 4] === 83);
+      const filterOk =
+        (tabs[6] - tabs[5] - 1 === 1 && buf[tabs[5] + 1] === 46) ||
+        (tabs[6] - tabs[5] - 1 === 4 && buf[tabs[5] + 1] === 80 && buf[tabs[5] + 2] === 65 && buf[tabs[5] + 3] === 83 && buf[tabs[5] + 4] === 83);
       let slash = false;
       let hasAlt = false;
       let sample = 0;
@@ -197,7 +270,12 @@ export class RecordAccumulator {
       const nSamples = this.nSamples;
       for (let i = tabs[8] + 1; i < e; i++) {
         const c = buf[i];
-        if (c === 9) { sample++; atStart = true; inGT = gtFirst; continue; }
+        if (c === 9) {
+          sample++;
+          atStart = true;
+          inGT = gtFirst;
+          continue;
+        }
         if (c === 47) slash = true;
         if (atStart) {
           atStart = false;
@@ -226,7 +304,10 @@ export class RecordAccumulator {
       if (this.curChunkIdx[z] !== idx || chunk === null) {
         const table = st.chunks[String(this.sizes[z])];
         chunk = table[String(idx)] ?? null;
-        if (!chunk) { chunk = { records: 0, snps: 0, missing: new Int32Array(this.nSamples) }; table[String(idx)] = chunk; }
+        if (!chunk) {
+          chunk = { records: 0, snps: 0, missing: new Int32Array(this.nSamples) };
+          table[String(idx)] = chunk;
+        }
         this.curChunk[z] = chunk;
         this.curChunkIdx[z] = idx;
       }
@@ -268,7 +349,9 @@ export function mergeAcc(a: AccState, b: AccState): AccState {
 
   if (bHas) {
     if (!aHas) {
-      a.firstChrom = b.firstChrom; a.firstStripped = b.firstStripped; a.firstPos = b.firstPos;
+      a.firstChrom = b.firstChrom;
+      a.firstStripped = b.firstStripped;
+      a.firstPos = b.firstPos;
       a.chromDiff = shift(b.chromDiff, off);
       a.unsorted = a.unsorted ?? shift(b.unsorted, off);
       a.reappear = a.reappear ?? shift(b.reappear, off);
@@ -289,8 +372,12 @@ export function mergeAcc(a: AccState, b: AccState): AccState {
       let reCand: ReappearEvent | null = null;
       b.runs.forEach((r, i) => {
         if (i === 0 && r.chrom === a.lastChrom) return;
-        if (seen.has(r.chrom)) { if (!reCand) reCand = { line: r.line + off, chrom: r.chrom }; }
-        else { seen.add(r.chrom); a.runs.push({ chrom: r.chrom, line: r.line + off }); }
+        if (seen.has(r.chrom)) {
+          if (!reCand) reCand = { line: r.line + off, chrom: r.chrom };
+        } else {
+          seen.add(r.chrom);
+          a.runs.push({ chrom: r.chrom, line: r.line + off });
+        }
       });
       a.reappear = a.reappear ?? earlier(reCand, shift(b.reappear, off));
     }
@@ -302,7 +389,10 @@ export function mergeAcc(a: AccState, b: AccState): AccState {
     const target = (a.chunks[size] ??= {});
     for (const [idx, c] of Object.entries(b.chunks[size])) {
       const t = target[idx];
-      if (!t) { target[idx] = c; continue; }
+      if (!t) {
+        target[idx] = c;
+        continue;
+      }
       t.records += c.records;
       t.snps += c.snps;
       for (let i = 0; i < t.missing.length && i < c.missing.length; i++) t.missing[i] += c.missing[i];

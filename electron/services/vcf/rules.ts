@@ -52,7 +52,10 @@ export interface ValidationResult {
 export function evaluateValidation(files: VcfFileSummary[], options: SubmitOptions, limits: ValidationLimits, all = false): ValidationResult {
   const failures: RuleFailure[] = [];
   const flavour = limits.flavour;
-  const fail = (f: RuleFailure): boolean => { failures.push(f); return !all; };
+  const fail = (f: RuleFailure): boolean => {
+    failures.push(f);
+    return !all;
+  };
   const result = (): ValidationResult => ({ failures, summary: [] });
 
   // main.nf checks the phasing engine before anything runs
@@ -73,7 +76,8 @@ export function evaluateValidation(files: VcfFileSummary[], options: SubmitOptio
   // tabix -p vcf runs on every file, in upload order, before the validator
   for (const f of vcfs) {
     if (f.fatal && f.fatalStage !== 'validate') {
-      if (fail({ rule: f.fatalRule ?? 'malformed', severity: 'error', message: f.fatal, path: f.path, detail: { name: f.name, format: f.format ?? '' } })) return result();
+      if (fail({ rule: f.fatalRule ?? 'malformed', severity: 'error', message: f.fatal, path: f.path, detail: { name: f.name, format: f.format ?? '' } }))
+        return result();
     }
   }
   // InputValidationCommand: Collections.sort(files) (UTF-16 order, like JS)
@@ -87,13 +91,15 @@ export function evaluateValidation(files: VcfFileSummary[], options: SubmitOptio
   let valid = 0;
   for (const f of sorted) {
     if (f.fatal) {
-      if (f.fatalStage === 'validate' && fail({ rule: f.fatalRule ?? 'invalid', severity: 'error', message: f.fatal, path: f.path, detail: { name: f.name } })) return result();
+      if (f.fatalStage === 'validate' && fail({ rule: f.fatalRule ?? 'invalid', severity: 'error', message: f.fatal, path: f.path, detail: { name: f.name } }))
+        return result();
       continue;
     }
     const chromosome = f.chromosomes[0] ?? '';
     const filePhased = f.phased || chromosome === 'MT';
     if (!isValidChromosome(chromosome)) {
-      if (fail({ rule: 'invalid-chromosome', severity: 'error', message: M.invalidChromosome(chromosome), path: f.path, detail: { name: f.name, chromosome } })) return result();
+      if (fail({ rule: 'invalid-chromosome', severity: 'error', message: M.invalidChromosome(chromosome), path: f.path, detail: { name: f.name, chromosome } }))
+        return result();
       continue;
     }
     valid++;
@@ -102,18 +108,45 @@ export function evaluateValidation(files: VcfFileSummary[], options: SubmitOptio
       // statgen imputationserver-utils (server-apps.md §6.4); place in the sequence inferred
       const other = fileOfChromosome.get(chromosome);
       if (other !== undefined) {
-        if (fail({ rule: 'one-file-per-chromosome', severity: 'error', message: M.onePerChromosome(chromosome, other, f.name), path: f.path, detail: { chromosome, a: other, b: f.name } })) return result();
+        if (
+          fail({
+            rule: 'one-file-per-chromosome',
+            severity: 'error',
+            message: M.onePerChromosome(chromosome, other, f.name),
+            path: f.path,
+            detail: { chromosome, a: other, b: f.name },
+          })
+        )
+          return result();
       } else fileOfChromosome.set(chromosome, f.name);
     }
     if (noSamples !== 0 && noSamples !== f.samples) {
-      if (fail({ rule: 'sample-count-mismatch', severity: 'error', message: M.sampleCountMismatch(f.samples, noSamples), path: f.path, detail: { name: f.name, a: f.samples, b: noSamples } })) return result();
+      if (
+        fail({
+          rule: 'sample-count-mismatch',
+          severity: 'error',
+          message: M.sampleCountMismatch(f.samples, noSamples),
+          path: f.path,
+          detail: { name: f.name, a: f.samples, b: noSamples },
+        })
+      )
+        return result();
     }
     noSamples = f.samples;
     snps += f.variants;
     chunks += chunksFor(f, limits.chunkSizeBp).length;
     phased = phased && filePhased;
     if (noSamples < limits.minSamples && limits.minSamples !== 0) {
-      if (fail({ rule: 'too-few-samples', severity: 'error', message: M.tooFewSamples(flavour, limits.minSamples, noSamples), path: f.path, detail: { n: noSamples, min: limits.minSamples } })) return result();
+      if (
+        fail({
+          rule: 'too-few-samples',
+          severity: 'error',
+          message: M.tooFewSamples(flavour, limits.minSamples, noSamples),
+          path: f.path,
+          detail: { n: noSamples, min: limits.minSamples },
+        })
+      )
+        return result();
     }
     if (noSamples > limits.maxSamples && limits.maxSamples !== 0) {
       const msg = M.tooManySamples(flavour, limits.maxSamples, noSamples, limits.contactName ?? 'Admin', limits.contactEmail ?? 'admin@localhost');
@@ -121,10 +154,28 @@ export function evaluateValidation(files: VcfFileSummary[], options: SubmitOptio
     }
     const prefixed = hasChrPrefix(f);
     if (options.build === 'hg19' && prefixed) {
-      if (fail({ rule: 'build-prefix', severity: 'error', message: M.wrongBuild('hg19', rawChromosome(f), chromosome), path: f.path, detail: { name: f.name, build: 'hg19', raw: rawChromosome(f), chromosome } })) return result();
+      if (
+        fail({
+          rule: 'build-prefix',
+          severity: 'error',
+          message: M.wrongBuild('hg19', rawChromosome(f), chromosome),
+          path: f.path,
+          detail: { name: f.name, build: 'hg19', raw: rawChromosome(f), chromosome },
+        })
+      )
+        return result();
     }
     if (options.build === 'hg38' && !prefixed) {
-      if (fail({ rule: 'build-prefix', severity: 'error', message: M.wrongBuild('hg38', rawChromosome(f), chromosome), path: f.path, detail: { name: f.name, build: 'hg38', raw: rawChromosome(f), chromosome } })) return result();
+      if (
+        fail({
+          rule: 'build-prefix',
+          severity: 'error',
+          message: M.wrongBuild('hg38', rawChromosome(f), chromosome),
+          path: f.path,
+          detail: { name: f.name, build: 'hg38', raw: rawChromosome(f), chromosome },
+        })
+      )
+        return result();
     }
   }
   if (valid === 0 && failures.length === 0) {
@@ -132,7 +183,8 @@ export function evaluateValidation(files: VcfFileSummary[], options: SubmitOptio
     return result();
   }
   if (limits.maxAvgSnpsPerChunk !== null && chunks > 0 && snps / chunks > limits.maxAvgSnpsPerChunk) {
-    if (fail({ rule: 'snp-density', severity: 'error', message: M.snpDensity(snps, chunks), detail: { snps, chunks, max: limits.maxAvgSnpsPerChunk } })) return result();
+    if (fail({ rule: 'snp-density', severity: 'error', message: M.snpDensity(snps, chunks), detail: { snps, chunks, max: limits.maxAvgSnpsPerChunk } }))
+      return result();
   }
   if (!phased && (!options.phasing || options.phasing === 'no_phasing')) {
     if (fail({ rule: 'unphased-no-phasing', severity: 'error', message: M.UNPHASED_NO_PHASING })) return result();
@@ -178,7 +230,9 @@ export interface ChunkQcResult {
 
 /** Chunk exclusion as QualityControlCommand/StatisticsTask decide it (overlap with the panel is not known locally). */
 export function chunkQcLines(files: VcfFileSummary[], limits: ValidationLimits): ChunkQcResult {
-  let total = 0, lowSnps = 0, lowCall = 0;
+  let total = 0,
+    lowSnps = 0,
+    lowCall = 0;
   for (const f of files) {
     if (f.fatal) continue;
     for (const c of chunksFor(f, limits.chunkSizeBp)) {

@@ -4,7 +4,12 @@ import { parentPort } from 'node:worker_threads';
 import { scanRange, ScanCancelled, type RangeTask } from './range-scan';
 import type { RangeResult } from './range-scan';
 
-export interface WorkerTaskMessage { type: 'task'; id: number; task: RangeTask; cancel: SharedArrayBuffer }
+export interface WorkerTaskMessage {
+  type: 'task';
+  id: number;
+  task: RangeTask;
+  cancel: SharedArrayBuffer;
+}
 export type WorkerReply =
   | { type: 'progress'; id: number; bytes: number }
   | { type: 'done'; id: number; result: RangeResult }

@@ -19,8 +19,19 @@ const MIN_RANGE = 1 << 20;
 
 export function emptySummary(path: string): VcfFileSummary {
   return {
-    path, name: basename(path), fatal: null, samples: 0, sampleIds: [], chromosomes: [], variants: 0, phased: false,
-    firstPosition: null, lastPosition: null, suggestedBuild: null, chunks: [], bytes: 0,
+    path,
+    name: basename(path),
+    fatal: null,
+    samples: 0,
+    sampleIds: [],
+    chromosomes: [],
+    variants: 0,
+    phased: false,
+    firstPosition: null,
+    lastPosition: null,
+    suggestedBuild: null,
+    chunks: [],
+    bytes: 0,
   };
 }
 
@@ -46,11 +57,20 @@ async function readHeader(fh: FileHandle, size: number, signal?: AbortSignal): P
     if (signal?.aborted) throw abortError();
     const { bytesRead } = await fh.read(head, 0, 18, off);
     const h = parseBlockHeader(head.subarray(0, bytesRead), 0);
-    if (h === 'short') { info.error = { kind: 'truncated', offset: off, expected: 18, got: bytesRead }; return info; }
-    if (h === null) { info.error = { kind: 'bad-header', offset: off }; return info; }
+    if (h === 'short') {
+      info.error = { kind: 'truncated', offset: off, expected: 18, got: bytesRead };
+      return info;
+    }
+    if (h === null) {
+      info.error = { kind: 'bad-header', offset: off };
+      return info;
+    }
     const block = Buffer.allocUnsafe(h.blockSize);
     const r = await fh.read(block, 0, h.blockSize, off);
-    if (r.bytesRead < h.blockSize) { info.error = { kind: 'truncated', offset: off, expected: h.blockSize, got: r.bytesRead }; return info; }
+    if (r.bytesRead < h.blockSize) {
+      info.error = { kind: 'truncated', offset: off, expected: h.blockSize, got: r.bytesRead };
+      return info;
+    }
     let out: Buffer;
     try {
       out = inflateRawSync(block.subarray(h.dataOffset, h.blockSize - 8));
@@ -59,15 +79,24 @@ async function readHeader(fh: FileHandle, size: number, signal?: AbortSignal): P
       return info;
     }
     info.uncompressed += out.length;
-    if (off === 0 && out.length >= 4 && out[0] === 66 && out[1] === 67 && out[2] === 70 && out[3] === 2) { info.bcf = true; return info; }
+    if (off === 0 && out.length >= 4 && out[0] === 66 && out[1] === 67 && out[2] === 70 && out[3] === 2) {
+      info.bcf = true;
+      return info;
+    }
     let i = 0;
     while (i < out.length) {
       if (atLineStart && out[i] !== 35) {
-        info.recordsBlock = off; info.recordsSkip = i; info.bytesRead = off;
+        info.recordsBlock = off;
+        info.recordsSkip = i;
+        info.bytesRead = off;
         return info;
       }
       const nl = out.indexOf(10, i);
-      if (nl < 0) { partial.push(out.subarray(i)); atLineStart = false; break; }
+      if (nl < 0) {
+        partial.push(out.subarray(i));
+        atLineStart = false;
+        break;
+      }
       partial.push(out.subarray(i, nl));
       let line = decoder.decode(Buffer.concat(partial));
       if (line.endsWith('\r')) line = line.slice(0, -1);
@@ -110,8 +139,14 @@ function rangeErrorText(err: RangeError, name: string): string {
 }
 
 async function runRanges(
-  path: string, header: HeaderInfo, size: number, nSamples: number, chunkSizes: number[],
-  workers: number, options: ScanOptions, progress: (n: number) => void,
+  path: string,
+  header: HeaderInfo,
+  size: number,
+  nSamples: number,
+  chunkSizes: number[],
+  workers: number,
+  options: ScanOptions,
+  progress: (n: number) => void,
 ): Promise<RangeResult[]> {
   const start = header.recordsBlock;
   const body = size - start;
@@ -143,7 +178,11 @@ async function runRanges(
 }
 
 /** Merges range results in file order, stitching the line cut at each range boundary. */
-function mergeResults(results: RangeResult[], nSamples: number, chunkSizes: number[]): { acc: AccState; error: RangeError | null; eof: boolean; uncompressed: number } {
+function mergeResults(
+  results: RangeResult[],
+  nSamples: number,
+  chunkSizes: number[],
+): { acc: AccState; error: RangeError | null; eof: boolean; uncompressed: number } {
   const acc = newAccState();
   for (const size of chunkSizes) acc.chunks[String(size)] = {};
   let frag: Uint8Array[] = [];
@@ -160,7 +199,10 @@ function mergeResults(results: RangeResult[], nSamples: number, chunkSizes: numb
     uncompressed += r.uncompressedBytes;
     if (i > 0) {
       frag.push(r.head);
-      if (!r.hasNewline) { if (r.error) error = r.error; return; } // the line goes on into the next range
+      if (!r.hasNewline) {
+        if (r.error) error = r.error;
+        return;
+      } // the line goes on into the next range
       lineOf(frag);
       frag = [];
     }
@@ -175,13 +217,16 @@ function mergeResults(results: RangeResult[], nSamples: number, chunkSizes: numb
 
 function chunkStats(acc: AccState, size: number, chromosome: string, callRate: number): ChunkStat[] {
   const table = acc.chunks[String(size)] ?? {};
-  return Object.keys(table).map(Number).sort((a, b) => a - b).map((idx) => {
-    const c = table[String(idx)];
-    let low = 0;
-    if (c.snps > 0) for (let i = 0; i < c.missing.length; i++) if ((c.snps - c.missing[i]) / c.snps < callRate) low++;
-    const start = idx * size + 1;
-    return { chromosome, start, end: start + size - 1, snps: c.snps, lowCallRateSamples: low, records: c.records };
-  });
+  return Object.keys(table)
+    .map(Number)
+    .sort((a, b) => a - b)
+    .map((idx) => {
+      const c = table[String(idx)];
+      let low = 0;
+      if (c.snps > 0) for (let i = 0; i < c.missing.length; i++) if ((c.snps - c.missing[i]) / c.snps < callRate) low++;
+      const start = idx * size + 1;
+      return { chromosome, start, end: start + size - 1, snps: c.snps, lowCallRateSamples: low, records: c.records };
+    });
 }
 
 /** Streams one .vcf.gz (BGZF), parallel across worker threads; never throws for bad input (puts the verdict in `fatal`). */
@@ -196,20 +241,38 @@ export async function scanVcfFile(path: string, options: ScanOptions = {}): Prom
     if (!st.isFile()) throw new Error('not a regular file');
     size = st.size;
   } catch (err) {
-    return { ...summary, format: 'missing', fatalStage: 'index', fatalRule: 'unreadable',
-      fatal: `Could not read ${name}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
+    return {
+      ...summary,
+      format: 'missing',
+      fatalStage: 'index',
+      fatalRule: 'unreadable',
+      fatal: `Could not read ${name}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    };
   }
   summary.bytes = size;
   let done = 0;
-  const progress = (n: number): void => { done = Math.min(size, done + n); options.onProgress?.(done, size); };
+  const progress = (n: number): void => {
+    done = Math.min(size, done + n);
+    options.onProgress?.(done, size);
+  };
   const indexFatal = (rule: string, tabixOutput: string): VcfFileSummary => {
-    summary.fatal = M.malformed(tabixOutput); summary.fatalStage = 'index'; summary.fatalRule = rule;
+    summary.fatal = M.malformed(tabixOutput);
+    summary.fatalStage = 'index';
+    summary.fatalRule = rule;
     return summary;
   };
 
   let fh: FileHandle;
-  try { fh = await open(path, 'r'); } catch (err) {
-    return { ...summary, format: 'missing', fatalStage: 'index', fatalRule: 'unreadable', fatal: `Could not read ${name}: ${(err as NodeJS.ErrnoException).code ?? ''}` };
+  try {
+    fh = await open(path, 'r');
+  } catch (err) {
+    return {
+      ...summary,
+      format: 'missing',
+      fatalStage: 'index',
+      fatalRule: 'unreadable',
+      fatal: `Could not read ${name}: ${(err as NodeJS.ErrnoException).code ?? ''}`,
+    };
   }
   let header: HeaderInfo;
   try {
@@ -233,7 +296,9 @@ export async function scanVcfFile(path: string, options: ScanOptions = {}): Prom
   if (header.bcf) {
     // tabix only logs the unparsable lines; the validator's VCF reader then finds no VCF header
     summary.format = 'bcf';
-    summary.fatal = escapeHtml(M.headerError(M.NO_VERSION_LINE, name)); summary.fatalStage = 'validate'; summary.fatalRule = 'bcf';
+    summary.fatal = escapeHtml(M.headerError(M.NO_VERSION_LINE, name));
+    summary.fatalStage = 'validate';
+    summary.fatalRule = 'bcf';
     return summary;
   }
   progress(header.bytesRead);
@@ -290,7 +355,9 @@ export async function scanVcfFile(path: string, options: ScanOptions = {}): Prom
 
   // ---- validation stage (imputationserver-utils VcfFileUtil.load): header, samples, records
   const validateFatal = (rule: string, message: string): VcfFileSummary => {
-    summary.fatal = escapeHtml(message); summary.fatalStage = 'validate'; summary.fatalRule = rule;
+    summary.fatal = escapeHtml(message);
+    summary.fatalStage = 'validate';
+    summary.fatalRule = rule;
     return summary;
   };
   if (summary.fileformat === null) return validateFatal('vcf-header', M.headerError(M.NO_VERSION_LINE, name));
@@ -305,12 +372,19 @@ export async function scanVcfFile(path: string, options: ScanOptions = {}): Prom
   if (acc.badPos) recordEvents.push({ line: acc.badPos.line, prio: 1, rule: 'bad-position', text: M.numberFormat(acc.badPos.text) });
   // the server reads column 10 only while no '/' has been seen (its phasing check)
   const shortBeforeSlash = acc.firstShort && (acc.firstSlash < 0 || acc.firstShort.line < acc.firstSlash);
-  if (acc.firstShort && shortBeforeSlash) recordEvents.push({ line: acc.firstShort.line, prio: 2, rule: 'too-few-columns', text: M.indexOutOfBounds(9, acc.firstShort.fields) });
+  if (acc.firstShort && shortBeforeSlash)
+    recordEvents.push({ line: acc.firstShort.line, prio: 2, rule: 'too-few-columns', text: M.indexOutOfBounds(9, acc.firstShort.fields) });
   if (acc.chromDiff) recordEvents.push({ line: acc.chromDiff.line, prio: 3, rule: 'multiple-chromosomes', text: M.MORE_THAN_ONE_CHROMOSOME });
   if (acc.firstVeryShort && !(shortBeforeSlash && acc.firstShort!.line <= acc.firstVeryShort.line)) {
-    recordEvents.push({ line: acc.firstVeryShort.line, prio: 4, rule: 'too-few-columns', text: M.indexOutOfBounds(acc.firstVeryShort.fields, acc.firstVeryShort.fields) });
+    recordEvents.push({
+      line: acc.firstVeryShort.line,
+      prio: 4,
+      rule: 'too-few-columns',
+      text: M.indexOutOfBounds(acc.firstVeryShort.fields, acc.firstVeryShort.fields),
+    });
   }
-  if (acc.refAlt) recordEvents.push({ line: acc.refAlt.line, prio: 5, rule: 'ref-equals-alt', text: M.refEqualsAlt(acc.refAlt.id, acc.refAlt.ref, acc.refAlt.alt) });
+  if (acc.refAlt)
+    recordEvents.push({ line: acc.refAlt.line, prio: 5, rule: 'ref-equals-alt', text: M.refEqualsAlt(acc.refAlt.id, acc.refAlt.ref, acc.refAlt.alt) });
   recordEvents.sort((a, b) => a.line - b.line || a.prio - b.prio);
   if (recordEvents.length > 0) return validateFatal(recordEvents[0].rule, recordEvents[0].text);
   if (acc.firstChrom === null) return validateFatal('header-only', M.HEADER_ONLY);

@@ -5,12 +5,12 @@ export type ServerFlavour = 'michigan' | 'topmed';
 
 export interface ValidationLimits {
   flavour: ServerFlavour;
-  minSamples: number;            // 20 on both
-  maxSamples: number;            // 50000 michigan, 25000 topmed
-  chunkSizeBp: number;           // 20_000_000 michigan, 10_000_000 topmed
+  minSamples: number; // 20 on both
+  maxSamples: number; // 50000 michigan, 25000 topmed
+  chunkSizeBp: number; // 20_000_000 michigan, 10_000_000 topmed
   maxAvgSnpsPerChunk: number | null; // topmed 20000, michigan null
-  minSnpsPerChunk: number;       // chunk with fewer SNPs is excluded (QC warning); server-apps.md §5
-  allowedPhasing: string[];      // michigan ['eagle','beagle','no_phasing'], topmed ['eagle','no_phasing']
+  minSnpsPerChunk: number; // chunk with fewer SNPs is excluded (QC warning); server-apps.md §5
+  allowedPhasing: string[]; // michigan ['eagle','beagle','no_phasing'], topmed ['eagle','no_phasing']
   /** addition: contact printed in the Michigan "maximum number of samples" text (pipeline default 'Admin') */
   contactName?: string;
   /** addition: pipeline default 'admin@localhost' */
@@ -91,8 +91,14 @@ export interface ScanOptions {
   minRangeBytes?: number;
 }
 
-export interface StepMessage { type: 0 | 1 | 2; text: string }
-export interface StepOutcome { ok: boolean; messages: StepMessage[] }
+export interface StepMessage {
+  type: 0 | 1 | 2;
+  text: string;
+}
+export interface StepOutcome {
+  ok: boolean;
+  messages: StepMessage[];
+}
 
 /** One failed rule, as the pre-flight check shows it. */
 export interface Finding {

@@ -25,7 +25,9 @@ function thisDir(): string | null {
   try {
     const url = import.meta.url;
     if (url) return dirname(fileURLToPath(url));
-  } catch { /* not ESM */ }
+  } catch {
+    /* not ESM */
+  }
   return typeof __dirname === 'string' ? __dirname : null;
 }
 

@@ -15,7 +15,10 @@ interface Job {
   reject: (e: Error) => void;
 }
 
-interface Slot { worker: Worker; job: Job | null }
+interface Slot {
+  worker: Worker;
+  job: Job | null;
+}
 
 export class ScanWorkerPool {
   private slots: Slot[] = [];
@@ -32,13 +35,25 @@ export class ScanWorkerPool {
         const onAbort = (): void => {
           Atomics.store(new Int32Array(cancel), 0, 1);
           const qi = this.queue.indexOf(job);
-          if (qi >= 0) { this.queue.splice(qi, 1); reject(abortError()); }
+          if (qi >= 0) {
+            this.queue.splice(qi, 1);
+            reject(abortError());
+          }
         };
-        if (signal.aborted) { reject(abortError()); return; }
+        if (signal.aborted) {
+          reject(abortError());
+          return;
+        }
         signal.addEventListener('abort', onAbort, { once: true });
         const done = (): void => signal.removeEventListener('abort', onAbort);
-        job.resolve = (r) => { done(); resolve(r); };
-        job.reject = (e) => { done(); reject(e); };
+        job.resolve = (r) => {
+          done();
+          resolve(r);
+        };
+        job.reject = (e) => {
+          done();
+          reject(e);
+        };
       }
       this.queue.push(job);
       this.pump();
@@ -50,7 +65,12 @@ export class ScanWorkerPool {
     const slots = this.slots;
     this.slots = [];
     for (const job of this.queue.splice(0)) job.reject(new Error('scan pool closed'));
-    await Promise.all(slots.map(async (s) => { s.job?.reject(new Error('scan pool closed')); await s.worker.terminate(); }));
+    await Promise.all(
+      slots.map(async (s) => {
+        s.job?.reject(new Error('scan pool closed'));
+        await s.worker.terminate();
+      }),
+    );
   }
 
   private pump(): void {
@@ -74,7 +94,10 @@ export class ScanWorkerPool {
     worker.on('message', (msg: WorkerReply) => {
       const job = slot.job;
       if (!job || msg.id !== job.id) return;
-      if (msg.type === 'progress') { job.onProgress(msg.bytes); return; }
+      if (msg.type === 'progress') {
+        job.onProgress(msg.bytes);
+        return;
+      }
       slot.job = null;
       worker.unref();
       if (msg.type === 'done') job.resolve(msg.result);
@@ -89,7 +112,9 @@ export class ScanWorkerPool {
       this.pump();
     };
     worker.on('error', fail);
-    worker.on('exit', (code) => { if (this.slots.includes(slot)) fail(new Error(`scan worker exited with code ${code}`)); });
+    worker.on('exit', (code) => {
+      if (this.slots.includes(slot)) fail(new Error(`scan worker exited with code ${code}`));
+    });
     worker.unref();
     this.slots.push(slot);
     return slot;

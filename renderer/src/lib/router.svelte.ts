@@ -11,7 +11,10 @@ export type RouteId = (typeof routes)[number]['id'];
 function parse(hash: string): { route: RouteId; param: string | null } {
   const [, first, ...rest] = hash.replace(/^#/, '').split('/');
   const route = routes.find((candidate) => candidate.id === first)?.id ?? 'jobs';
-  const param = rest.filter((segment) => segment !== '').map(decodeURIComponent).join('/');
+  const param = rest
+    .filter((segment) => segment !== '')
+    .map(decodeURIComponent)
+    .join('/');
   return { route, param: param === '' ? null : param };
 }
 

@@ -14,9 +14,7 @@ export function connectWebTransport(key: string): Promise<Transport> {
   let nextId = 1;
 
   socket.addEventListener('message', (event) => {
-    const message = JSON.parse(String(event.data)) as
-      | { type: 'result'; id: number; envelope: never }
-      | { type: 'event'; channel: string; payload: unknown };
+    const message = JSON.parse(String(event.data)) as { type: 'result'; id: number; envelope: never } | { type: 'event'; channel: string; payload: unknown };
     if (message.type === 'result') {
       pending.get(message.id)?.resolve(message.envelope);
       pending.delete(message.id);
@@ -50,6 +48,8 @@ export function connectWebTransport(key: string): Promise<Transport> {
 
   return new Promise((resolve, reject) => {
     socket.addEventListener('open', () => resolve(transport), { once: true });
-    socket.addEventListener('error', () => reject(new Error('The preview refused the connection. Open the full link printed by "npm run start:web".')), { once: true });
+    socket.addEventListener('error', () => reject(new Error('The preview refused the connection. Open the full link printed by "npm run start:web".')), {
+      once: true,
+    });
   });
 }

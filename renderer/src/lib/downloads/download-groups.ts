@@ -96,7 +96,11 @@ export function sumOfLabels(labels: readonly (string | null)[]): number | null {
 
 /** The job's name from its folder `<jobId>-<job name>` (the default layout), or null. */
 export function jobNameFromFolder(destDir: string, jobId: string): string | null {
-  const folder = destDir.split(/[\\/]/).filter((part) => part !== '').pop() ?? '';
+  const folder =
+    destDir
+      .split(/[\\/]/)
+      .filter((part) => part !== '')
+      .pop() ?? '';
   if (!folder.startsWith(`${jobId}-`)) return null;
   const name = folder.slice(jobId.length + 1);
   return name === '' || name === jobId ? null : name;

@@ -26,7 +26,10 @@ function matchesText(job: JobSummary, words: string[]): boolean {
 
 /** Jobs of the chosen server and state group whose name, id or server contain every word typed. */
 export function filterJobs(jobs: readonly JobSummary[], filter: JobFilter): JobSummary[] {
-  const words = filter.text.toLowerCase().split(/\s+/).filter((word) => word !== '');
+  const words = filter.text
+    .toLowerCase()
+    .split(/\s+/)
+    .filter((word) => word !== '');
   const result = jobs.filter(
     (job) =>
       (filter.serverId === 'all' || job.serverId === filter.serverId) &&

@@ -63,11 +63,11 @@ export function prepareMessage(message: { type: number; html: string }): Prepare
     ? 'progress'
     : password
       ? 'password'
-    : /^(?:<b>)?\s*Statistics:/i.test(html)
-      ? 'statistics'
-      : /valid VCF file\(s\) found/i.test(html)
-        ? 'summary'
-        : 'text';
+      : /^(?:<b>)?\s*Statistics:/i.test(html)
+        ? 'statistics'
+        : /valid VCF file\(s\) found/i.test(html)
+          ? 'summary'
+          : 'text';
   return { tone, kind, progress, html, password };
 }
 

@@ -32,10 +32,7 @@ class JobsStore {
   /** Subscribes to the watcher's events while a jobs screen is shown; returns the detach function. */
   attach(): () => void {
     if (this.attached++ === 0) {
-      this.stops = [
-        api().on('jobs:changed', (job) => this.patch(job)),
-        api().on('jobs:listChanged', () => void this.load(false)),
-      ];
+      this.stops = [api().on('jobs:changed', (job) => this.patch(job)), api().on('jobs:listChanged', () => void this.load(false))];
     }
     return () => {
       if (--this.attached === 0) {

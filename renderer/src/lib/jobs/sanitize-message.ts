@@ -3,7 +3,29 @@
 // "Warning:" / "Error:" labels are marked so they can be styled as our own labels.
 import DOMPurify from 'dompurify';
 
-const ALLOWED_TAGS = ['b', 'strong', 'i', 'em', 'br', 'p', 'ul', 'ol', 'li', 'table', 'thead', 'tbody', 'tr', 'td', 'th', 'code', 'pre', 'span', 'div', 'small', 'a'];
+const ALLOWED_TAGS = [
+  'b',
+  'strong',
+  'i',
+  'em',
+  'br',
+  'p',
+  'ul',
+  'ol',
+  'li',
+  'table',
+  'thead',
+  'tbody',
+  'tr',
+  'td',
+  'th',
+  'code',
+  'pre',
+  'span',
+  'div',
+  'small',
+  'a',
+];
 
 let purifier: ReturnType<typeof DOMPurify> | null = null;
 

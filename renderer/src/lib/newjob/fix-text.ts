@@ -28,7 +28,13 @@ export function splitFix(fix: string): FixParts {
   for (const start of starts) {
     const candidate = text.slice(start);
     if (looksLikeCommand(candidate)) {
-      return { advice: text.slice(0, start).trim().replace(/\s*\(\s*e\.g\.$/, ', e.g.'), command: withoutClosingParen(candidate) };
+      return {
+        advice: text
+          .slice(0, start)
+          .trim()
+          .replace(/\s*\(\s*e\.g\.$/, ', e.g.'),
+        command: withoutClosingParen(candidate),
+      };
     }
   }
   return { advice: text, command: null };

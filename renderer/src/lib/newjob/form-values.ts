@@ -61,7 +61,8 @@ export function checkedOnly(fields: FormField[], checked: FormChecks): FormCheck
 export function submittedValues(fields: FormField[], values: FormValues): FormValues {
   const out: FormValues = {};
   for (const field of fields) {
-    if ((field.kind === 'select' || field.kind === 'bound-select' || field.kind === 'text') && values[field.id] !== undefined) out[field.id] = values[field.id]!;
+    if ((field.kind === 'select' || field.kind === 'bound-select' || field.kind === 'text') && values[field.id] !== undefined)
+      out[field.id] = values[field.id]!;
   }
   return out;
 }

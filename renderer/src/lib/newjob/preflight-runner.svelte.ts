@@ -71,7 +71,9 @@ export class PreflightRunner {
     if (this.checkId) {
       const checkId = this.checkId;
       this.checkId = null;
-      void api().preflight.cancel({ checkId }).catch(() => undefined);
+      void api()
+        .preflight.cancel({ checkId })
+        .catch(() => undefined);
     }
   }
 
