@@ -58,12 +58,12 @@ export default tseslint.config(
   },
   // Pure modules: the IPC contract and createApi run in the renderer too (no Node, no DOM, no electron).
   {
-    files: ['electron/ipc/**', 'electron/preload/api.ts'],
+    files: ['electron/ipc/**', 'electron/preload/api.ts', 'electron/shared/**'],
     languageOptions: { globals: {} },
     rules: {
       'no-restricted-imports': restrict(
         { modules: ['electron', ...nodeModules], patterns: ['node:*'] },
-        'electron/ipc and preload/api.ts are pure TypeScript.',
+        'electron/ipc, electron/shared and preload/api.ts are pure TypeScript.',
       ),
     },
   },

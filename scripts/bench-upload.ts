@@ -12,8 +12,8 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudgeneClient } from '../electron/services/cloudgene/client';
 import { createDispatcher, userAgent } from '../electron/services/cloudgene/http';
-import { snapshotFile } from '../electron/services/upload/fileSnapshot';
-import { submitJob } from '../electron/services/upload/submit';
+import { snapshotFile } from '../electron/services/multipart/file-snapshot';
+import { submitJob } from '../electron/services/multipart/submit';
 
 const MiB = 1024 * 1024;
 

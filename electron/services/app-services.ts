@@ -18,7 +18,7 @@ import { checkSubmit, formFieldsOf } from './newjob/app-form';
 import { PreflightService } from './newjob/preflight-service';
 import { createDemoHost } from './servers/demo-host';
 import { secretAccounts } from './secrets/secret-store';
-import { UploadQueue } from './uploads/upload-queue';
+import { UploadQueue } from './upload-queue/upload-queue';
 import { ServersService, type DemoHost } from './servers/servers-service';
 
 export interface AppServices {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CloudgeneClient } from '../../electron/services/cloudgene/client';
 import { createDispatcher, proxyConfigured, proxyUrlFromPac, userAgent } from '../../electron/services/cloudgene/http';
 import { startForwardProxy } from '../support/forward-proxy';
-import { fixed, startTinyServer, type TinyServer } from './tinyServer';
+import { fixed, startTinyServer, type TinyServer } from './tiny-server';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {

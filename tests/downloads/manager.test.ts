@@ -177,7 +177,7 @@ describe('DownloadManager', () => {
     const done = await waitForItem(manager, item.id, settled);
     expect(done.state).toBe('failed');
     expect(done.error?.code).toBe('disk-full');
-    expect(done.error?.message).toMatch(/314 MB needed, 10.0 MB free/);
+    expect(done.error?.message).toMatch(/329 MB needed, 10.5 MB free/);
     expect(server.shareRequests.get(file.hash) ?? 0).toBe(0);
   });
 

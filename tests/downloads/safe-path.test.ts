@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeHtmlEntities, defaultJobFolder, resolveResultPath, sanitizeSegment } from '../../electron/services/downloads/safe-path';
-import { parseSizeLabel } from '../../electron/services/downloads/size-label';
+import { parseSizeLabel } from '../../electron/shared/size-label';
 
 const root = path.resolve('/tmp/results/job-1');
 

@@ -3,8 +3,8 @@ import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { CloudgeneClient } from '../../electron/services/cloudgene/client';
-import { snapshotFile } from '../../electron/services/upload/fileSnapshot';
-import { submitJob } from '../../electron/services/upload/submit';
+import { snapshotFile } from '../../electron/services/multipart/file-snapshot';
+import { submitJob } from '../../electron/services/multipart/submit';
 import { writeVcfGz, type VcfSpec } from './vcf-fixtures';
 
 export interface TestSubmit {

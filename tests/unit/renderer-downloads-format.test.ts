@@ -15,18 +15,10 @@ import {
   speedText,
   totalsLine,
 } from '../../renderer/src/lib/downloads/download-format';
-import {
-  groupByJob,
-  groupSummary,
-  jobNameFromFolder,
-  labelBytes,
-  latestByName,
-  mergeItems,
-  sumOfLabels,
-} from '../../renderer/src/lib/downloads/download-groups';
+import { groupByJob, groupSummary, jobNameFromFolder, latestByName, mergeItems, sumOfLabels } from '../../renderer/src/lib/downloads/download-groups';
 import { fileStatus, filesSummary, lowCreditFiles, zipProgress } from '../../renderer/src/lib/downloads/job-file-status';
 
-const MB = 1024 * 1024;
+const MB = 1e6;
 
 function item(over: Partial<DownloadItem> = {}): DownloadItem {
   return {
@@ -62,9 +54,9 @@ function item(over: Partial<DownloadItem> = {}): DownloadItem {
 describe('one transfer in words', () => {
   it('says bytes of the exact total, of an estimate, or of the server label', () => {
     expect(bytesOfTotal(item({ receivedBytes: 1.5 * MB, totalBytes: 3 * MB }))).toBe('1.5 MB of 3.0 MB');
-    expect(bytesOfTotal(item({ receivedBytes: 512 * 1024, estimatedBytes: 3 * MB }))).toBe('512 KB of about 3.0 MB');
-    expect(bytesOfTotal(item({ receivedBytes: 10, sizeLabel: '3 MB' }))).toBe('10 B of about 3 MB');
-    expect(bytesOfTotal(item({ receivedBytes: 10, sizeLabel: null }))).toBe('10 B');
+    expect(bytesOfTotal(item({ receivedBytes: 512 * 1000, estimatedBytes: 3 * MB }))).toBe('512 kB of about 3.0 MB');
+    expect(bytesOfTotal(item({ receivedBytes: 10, sizeLabel: '3 MB' }))).toBe('10 bytes of about 3 MB');
+    expect(bytesOfTotal(item({ receivedBytes: 10, sizeLabel: null }))).toBe('10 bytes');
     expect(bytesOfTotal(item({ state: 'completed', receivedBytes: 3 * MB, totalBytes: 3 * MB }))).toBe('3.0 MB');
   });
 
@@ -136,7 +128,7 @@ describe('one transfer in words', () => {
     expect(speedText({ bytesPerSecond: 45 * MB, etaSeconds: 70 })).toBe('45.0 MB/s · about 1 min left');
     expect(speedText({ bytesPerSecond: 0, etaSeconds: null })).toBeNull();
     expect(speedText(undefined)).toBeNull();
-    expect(speedText({ bytesPerSecond: 20 * 1024, etaSeconds: 5 })).toBe('20.0 KB/s · a few seconds left');
+    expect(speedText({ bytesPerSecond: 20 * 1000, etaSeconds: 5 })).toBe('20.0 kB/s · a few seconds left');
   });
 
   it('knows the password-protected result archives', () => {
@@ -149,7 +141,7 @@ describe('one transfer in words', () => {
 
 describe('the totals line', () => {
   it('reads like the issue asks', () => {
-    const totals = { running: 2, queued: 3, receivedBytes: 1.2 * 1024 * MB, totalBytes: 3.4 * 1024 * MB, bytesPerSecond: 45 * MB, etaSeconds: 55 };
+    const totals = { running: 2, queued: 3, receivedBytes: 1.2 * 1000 * MB, totalBytes: 3.4 * 1000 * MB, bytesPerSecond: 45 * MB, etaSeconds: 55 };
     expect(totalsLine(totals)).toBe('2 running, 3 queued · 1.2 GB of 3.4 GB · 45.0 MB/s · about 55 s left');
   });
 
@@ -157,7 +149,7 @@ describe('the totals line', () => {
     expect(totalsLine(null)).toBeNull();
     expect(totalsLine({ running: 0, queued: 0, receivedBytes: 0, totalBytes: 0, bytesPerSecond: 0, etaSeconds: null })).toBeNull();
     expect(totalsLine({ running: 0, queued: 2, receivedBytes: 0, totalBytes: 2 * MB, bytesPerSecond: 0, etaSeconds: null })).toBe(
-      '0 running, 2 queued · 0 B of 2.0 MB',
+      '0 running, 2 queued · 0 bytes of 2.0 MB',
     );
   });
 });
@@ -203,10 +195,9 @@ describe('grouping and merging', () => {
   });
 
   it('adds up size labels', () => {
-    expect(labelBytes('314 MB')).toBe(314 * MB);
-    expect(labelBytes('760 bytes')).toBe(760);
-    expect(labelBytes('huge')).toBeNull();
-    expect(sumOfLabels(['1 MB', null, '2 MB'])).toBe(3 * MB);
+    // The server's labels are commons-io's, in units of 1024 and rounded down.
+    expect(sumOfLabels(['1 MB', null, '2 MB'])).toBe(3 * 1024 ** 2);
+    expect(sumOfLabels(['760 bytes', 'huge'])).toBe(760);
     expect(sumOfLabels([null])).toBeNull();
   });
 });
@@ -226,7 +217,7 @@ describe('the job page', () => {
       { name: 'chr_21.zip', sizeLabel: '1 MB', credits: 10 },
       { name: 'qc_report.txt', sizeLabel: null, credits: null },
     ];
-    expect(filesSummary(files)).toBe('3 files, about 3.0 MB');
+    expect(filesSummary(files)).toBe('3 files, about 3.1 MB');
     expect(filesSummary([files[2]!])).toBe('1 file');
     expect(lowCreditFiles(files)).toEqual(['chr_20.zip']);
     const latest = new Map([

@@ -2,7 +2,7 @@
 // validated by a schema and every failure becomes a CloudgeneError.
 import { request, type Dispatcher } from 'undici';
 import type { z } from 'zod';
-import { errorFromFailure, errorFromStatus, readErrorBody } from './classifyError';
+import { errorFromFailure, errorFromStatus, readErrorBody } from './classify-error';
 import { CloudgeneError } from './errors';
 import { createDispatcher, JSON_TIMEOUTS, type Timeouts } from './http';
 import {

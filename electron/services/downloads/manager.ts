@@ -18,7 +18,8 @@ import { DEFAULT_CREDIT_POLICY, mayAutoSpend, nextStepAfterFailure, restartSpend
 import { checkMd5 } from './md5';
 import { etaSeconds, RateMeter } from './rate-meter';
 import { resolveResultPath } from './safe-path';
-import { formatBytes, parseSizeLabel } from './size-label';
+import { formatBytes } from '../../shared/format-bytes';
+import { parseSizeLabel } from '../../shared/size-label';
 import { partPathOf, runTransfer, type ResumeInfo, type TransferResult } from './transfer';
 import {
   FINAL_STATES,

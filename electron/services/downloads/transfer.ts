@@ -12,11 +12,11 @@ import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { request, type Dispatcher } from 'undici';
-import { CERTIFICATE_ERROR_CODES, describeNetworkFailure } from '../cloudgene/classifyError';
+import { CERTIFICATE_ERROR_CODES, describeNetworkFailure } from '../cloudgene/classify-error';
 import { type Answer, type AnswerBody, type AnswerHeaders, fromUndici, header } from './answer';
 import { DownloadError, errorFromAnswer, isDownloadError, looksLikeErrorBody } from './errors';
 import { httpGet } from './http-get';
-import { formatBytes } from './size-label';
+import { formatBytes } from '../../shared/format-bytes';
 
 /** Where and until when a transfer can continue for free (the pre-signed URL the server redirected to). */
 export interface ResumeInfo {

@@ -6,7 +6,7 @@ import type { Preferences } from '../../ipc/contract';
 import type { Job } from '../cloudgene/schemas';
 import type { Notifier } from '../ports';
 import { loadJsonFile, writeJsonAtomic } from '../storage/json-file';
-import { isFailure, isLive, isSuccess } from './job-states';
+import { isFailure, isLive, isSuccess } from '../../shared/job-states';
 import { filesOf, firstErrorOf, type ServerRef } from './job-view';
 
 const RETENTION_MS = 7 * 24 * 60 * 60 * 1000; // results are deleted 7 days after the end (cloudgene-api.md 4.2)

@@ -7,7 +7,7 @@ import type { Job } from '../cloudgene/schemas';
 import { secretAccounts, type SecretStore } from '../secrets/secret-store';
 import type { ServersService } from '../servers/servers-service';
 import type { JobAlerts } from './job-alerts';
-import { isLive, isSuccess } from './job-states';
+import { isLive, isSuccess } from '../../shared/job-states';
 import { toDetail, toSummary, type ServerRef } from './job-view';
 
 export interface JobsServiceDeps {

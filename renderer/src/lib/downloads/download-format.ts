@@ -2,17 +2,13 @@
 // Pure, so the Downloads screen and the job page say the same things (and tests can read them).
 import type { DownloadItem, EventPayload } from '../../../../electron/ipc/contract';
 import { formatBytes } from '../format';
-import { formatRate as formatMegabyteRate, formatTimeLeft, percentOf } from '../newjob/upload-format';
+import { formatRate, formatTimeLeft, percentOf } from '../newjob/upload-format';
 
 export type DownloadState = DownloadItem['state'];
 export type DownloadTotals = EventPayload<'downloads:totals'>;
 export type DownloadProgress = EventPayload<'downloads:progress'>;
 
-/** MB/s as on the upload screen; slower rates (small files, a weak line) in KB/s rather than "0.00 MB/s". */
-export function formatRate(bytesPerSecond: number): string {
-  if (bytesPerSecond > 0 && bytesPerSecond < 1024 * 1024) return `${formatBytes(bytesPerSecond)}/s`;
-  return formatMegabyteRate(bytesPerSecond);
-}
+export { formatRate };
 
 export const stateLabels: Record<DownloadState, string> = {
   queued: 'Queued',

@@ -71,29 +71,6 @@ export function mergeItems(list: readonly DownloadItem[], changed: readonly Down
   return [...next, ...byId.values()];
 }
 
-const UNITS: Record<string, number> = { bytes: 1, byte: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3, tb: 1024 ** 4 };
-
-/** Bytes a server size label ("314 MB", rounded down) stands for at least; null when unreadable. */
-export function labelBytes(label: string | null): number | null {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*$/i.exec(label ?? '');
-  const unit = match ? UNITS[match[2]!.toLowerCase()] : undefined;
-  return match && unit !== undefined ? Number(match[1]) * unit : null;
-}
-
-/** The sum of size labels, as "about 1.2 GB" material; null when no label could be read. */
-export function sumOfLabels(labels: readonly (string | null)[]): number | null {
-  let total = 0;
-  let known = false;
-  for (const label of labels) {
-    const bytes = labelBytes(label);
-    if (bytes !== null) {
-      total += bytes;
-      known = true;
-    }
-  }
-  return known ? total : null;
-}
-
 /** The job's name from its folder `<jobId>-<job name>` (the default layout), or null. */
 export function jobNameFromFolder(destDir: string, jobId: string): string | null {
   const folder =
@@ -105,3 +82,5 @@ export function jobNameFromFolder(destDir: string, jobId: string): string | null
   const name = folder.slice(jobId.length + 1);
   return name === '' || name === jobId ? null : name;
 }
+
+export { sumOfLabels } from '../../../../electron/shared/size-label';

@@ -2,6 +2,8 @@
 // one filter group, and which actions the server accepts. The single place this mapping lives.
 // 8 and 9 are not "Pending"/"Error" as in the web UI: they are finished jobs with a retirement date.
 
+import { isLive } from '../../../../electron/shared/job-states';
+
 export type StateTone = 'live' | 'success' | 'failure' | 'attention' | 'muted';
 export type StateGroup = 'live' | 'succeeded' | 'failed' | 'canceled' | 'retired';
 
@@ -46,7 +48,7 @@ export function stateInfo(state: number): StateInfo {
 }
 
 /** Waiting, running or exporting: the server is still working on it. */
-export const isLive = (state: number): boolean => state === 1 || state === 2 || state === 3;
+export { isLive };
 
 /** The web UI offers cancel for 1-3 only; the server ignores it otherwise (3.7). */
 export const canCancel = (state: number): boolean => isLive(state);

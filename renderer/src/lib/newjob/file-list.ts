@@ -1,8 +1,9 @@
-// The chosen input files: only *.vcf.gz, never two of one name (the server stores uploads by file
-// name, so the later one would overwrite the earlier, server-apps.md submit side).
+// The chosen input files, checked with the rules main applies again at submit
+// (electron/shared/upload-files.ts): only *.vcf.gz, never two of one name.
 import type { ChosenFile } from '../../../../electron/ipc/contract';
+import { uploadFileProblem } from '../../../../electron/shared/upload-files';
 
-export const isVcfGz = (name: string): boolean => name.toLowerCase().endsWith('.vcf.gz');
+export { isVcfGz } from '../../../../electron/shared/upload-files';
 
 export interface AddResult {
   files: ChosenFile[];
@@ -15,10 +16,12 @@ export function addFiles(existing: readonly ChosenFile[], chosen: readonly Chose
   const refused: string[] = [];
   for (const file of chosen) {
     if (files.some((item) => item.id === file.id)) continue; // the same file chosen twice: already there
-    if (!isVcfGz(file.name)) refused.push(`${file.name}: only bgzipped VCF files ending in .vcf.gz are accepted.`);
-    else if (files.some((item) => item.name === file.name)) {
-      refused.push(`${file.name}: a file with this name is already in the list; the server would overwrite one with the other.`);
-    } else files.push(file);
+    const problem = uploadFileProblem(
+      file.name,
+      files.map((item) => item.name),
+    );
+    if (problem) refused.push(problem);
+    else files.push(file);
   }
   return { files, refused };
 }

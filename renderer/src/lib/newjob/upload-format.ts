@@ -1,11 +1,7 @@
-// Words and numbers for upload and check progress: rate as MB/s, time left as "about 4 min".
+// Words and numbers for upload and check progress: rate, time left as "about 4 min".
 import { formatBytes } from '../format';
 
-export function formatRate(bytesPerSecond: number): string {
-  if (!Number.isFinite(bytesPerSecond) || bytesPerSecond <= 0) return '–';
-  const mb = bytesPerSecond / (1024 * 1024);
-  return `${mb >= 100 ? Math.round(mb) : mb >= 10 ? mb.toFixed(1) : mb.toFixed(2)} MB/s`;
-}
+export { formatRate } from '../../../../electron/shared/format-bytes';
 
 export function formatTimeLeft(seconds: number | null): string {
   if (seconds === null || !Number.isFinite(seconds) || seconds < 0) return 'estimating…';

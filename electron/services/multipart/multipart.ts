@@ -1,8 +1,8 @@
 // A multipart/form-data body built by hand as an async generator, so a 20 GB upload streams from
 // disk with back-pressure and an exact Content-Length (undici's FormData and fetch() buffer).
 import { randomBytes } from 'node:crypto';
-import { readFileChunks } from './fileChunks';
-import { FileChangedError, type UploadFile } from './fileSnapshot';
+import { readFileChunks } from './file-chunks';
+import { FileChangedError, type UploadFile } from './file-snapshot';
 
 export interface MultipartField {
   name: string;

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FileChangedError } from '../../electron/services/upload/fileSnapshot';
-import { buildMultipartBody, type MultipartBody } from '../../electron/services/upload/multipart';
+import { FileChangedError } from '../../electron/services/multipart/file-snapshot';
+import { buildMultipartBody, type MultipartBody } from '../../electron/services/multipart/multipart';
 
 let dir: string;
 beforeAll(async () => {

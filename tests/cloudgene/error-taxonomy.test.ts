@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CloudgeneClient } from '../../electron/services/cloudgene/client';
 import { CloudgeneError, type CloudgeneErrorCode } from '../../electron/services/cloudgene/errors';
-import { fixed, startTinyServer, type TinyHandler, type TinyServer } from './tinyServer';
+import { fixed, startTinyServer, type TinyHandler, type TinyServer } from './tiny-server';
 
 let server: TinyServer | undefined;
 let client: CloudgeneClient | undefined;

@@ -3,12 +3,12 @@
 import type { Readable } from 'node:stream';
 import { request } from 'undici';
 import type { SubmitTarget } from '../cloudgene/client';
-import { errorFromFailure, errorFromStatus, readErrorBody } from '../cloudgene/classifyError';
+import { errorFromFailure, errorFromStatus, readErrorBody } from '../cloudgene/classify-error';
 import { CloudgeneError } from '../cloudgene/errors';
 import { JSON_TIMEOUTS, STREAMING_TIMEOUTS, type Timeouts } from '../cloudgene/http';
 import { submitAnswerSchema } from '../cloudgene/schemas';
-import { assertUnchanged, FileChangedError, type UploadFile } from './fileSnapshot';
-import { formatBytes } from './formatBytes';
+import { assertUnchanged, FileChangedError, type UploadFile } from './file-snapshot';
+import { formatBytes } from '../../shared/format-bytes';
 import { buildMultipartBody, type MultipartField } from './multipart';
 import { ProgressMeter, type UploadProgress } from './progress';
 

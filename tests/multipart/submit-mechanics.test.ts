@@ -12,10 +12,10 @@ import { Agent } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CloudgeneClient } from '../../electron/services/cloudgene/client';
 import { CloudgeneError } from '../../electron/services/cloudgene/errors';
-import { snapshotFile, type UploadFile } from '../../electron/services/upload/fileSnapshot';
-import type { UploadProgress } from '../../electron/services/upload/progress';
-import { submitJob } from '../../electron/services/upload/submit';
-import { TEST_TLS_CERT, TEST_TLS_KEY } from './loopbackTls';
+import { snapshotFile, type UploadFile } from '../../electron/services/multipart/file-snapshot';
+import type { UploadProgress } from '../../electron/services/multipart/progress';
+import { submitJob } from '../../electron/services/multipart/submit';
+import { TEST_TLS_CERT, TEST_TLS_KEY } from './loopback-tls';
 
 let dir: string;
 let server: Server | undefined;
@@ -197,7 +197,7 @@ describe('submitJob', () => {
     const error = (await submitJob({ client: c, appId: 'imputationserver2', fields: {}, files: [file] }).catch((e: unknown) => e)) as CloudgeneError;
     expect(error).toBeInstanceOf(CloudgeneError);
     expect(error.code).toBe('network');
-    expect(error.detail).toMatch(/^the connection was closed after .+ of 6\.0 MiB were sent$/);
+    expect(error.detail).toMatch(/^the connection was closed after .+ of 6\.3 MB were sent$/);
   });
 
   it('refuses a file that changed since it was chosen, before sending anything', async () => {

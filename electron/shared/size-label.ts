@@ -1,3 +1,4 @@
+// Pure: main and the window read the labels the same way.
 // The API gives no byte sizes, only commons-io's rounded-down labels ("760 bytes", "12 KB",
 // "314 MB", "1 GB" for 1.9 GB; cloudgene-api.md 4.5). These are the bounds such a label allows.
 
@@ -28,15 +29,16 @@ export function parseSizeLabel(label: string | null | undefined): SizeBounds | n
   return { min: count * unit, max: unit === 1 ? count : (count + 1) * unit - 1 };
 }
 
-/** Human-readable size for messages, e.g. "1.4 GB". */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} bytes`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
+/** The sum of the lower bounds of several labels; null when no label could be read. */
+export function sumOfLabels(labels: readonly (string | null | undefined)[]): number | null {
+  let total = 0;
+  let known = false;
+  for (const label of labels) {
+    const bounds = parseSizeLabel(label);
+    if (bounds) {
+      total += bounds.min;
+      known = true;
+    }
   }
-  return `${value >= 100 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
+  return known ? total : null;
 }

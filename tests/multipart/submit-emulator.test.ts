@@ -7,9 +7,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../electron/emulator/index';
 import { CloudgeneClient } from '../../electron/services/cloudgene/client';
 import { CloudgeneError } from '../../electron/services/cloudgene/errors';
-import { snapshotFile, type UploadFile } from '../../electron/services/upload/fileSnapshot';
-import type { UploadProgress } from '../../electron/services/upload/progress';
-import { submitJob, type SubmitJobOptions } from '../../electron/services/upload/submit';
+import { snapshotFile, type UploadFile } from '../../electron/services/multipart/file-snapshot';
+import type { UploadProgress } from '../../electron/services/multipart/progress';
+import { submitJob, type SubmitJobOptions } from '../../electron/services/multipart/submit';
 import { writeVcfGz } from '../support/vcf-fixtures';
 
 let dir: string;
@@ -153,7 +153,7 @@ describe('submitJob against the emulator', () => {
     emu.control.setFault({ kind: 'drop-upload', afterBytes: 2 * 1024 * 1024, times: 1 });
     const error = await failure(submit(client, { files: [bigFile] }));
     expect(error.code).toBe('network');
-    expect(error.detail).toMatch(/^the connection was closed after .+ of 16\.0 MiB were sent$/);
+    expect(error.detail).toMatch(/^the connection was closed after .+ of 16\.8 MB were sent$/);
     expect(error.message).toContain('the connection was closed after');
     expect(await client.allJobs()).toEqual([]);
   });

@@ -9,10 +9,11 @@ import type { JobsService } from '../jobs/jobs-service';
 import type { Logger } from '../ports';
 import { secretAccounts, type SecretStore } from '../secrets/secret-store';
 import type { ServersService } from '../servers/servers-service';
-import { FileChangedError, type UploadFile } from '../upload/fileSnapshot';
-import type { UploadProgress } from '../upload/progress';
-import { submitJob } from '../upload/submit';
-import { generatePassword, passwordProblem } from './password';
+import { FileChangedError, type UploadFile } from '../multipart/file-snapshot';
+import type { UploadProgress } from '../multipart/progress';
+import { submitJob } from '../multipart/submit';
+import { passwordProblem } from '../../shared/password-rules';
+import { generatePassword } from './password';
 
 /** Keeps the machine from sleeping while an upload runs (Electron's powerSaveBlocker). */
 export interface KeepAwake {

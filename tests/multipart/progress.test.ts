@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ProgressMeter, type UploadProgress } from '../../electron/services/upload/progress';
-import { formatBytes } from '../../electron/services/upload/formatBytes';
+import { ProgressMeter, type UploadProgress } from '../../electron/services/multipart/progress';
+import { formatBytes } from '../../electron/shared/format-bytes';
 
 function meterWithClock(totalBytes: number) {
   let now = 0;
@@ -61,10 +61,15 @@ describe('ProgressMeter', () => {
 });
 
 describe('formatBytes', () => {
-  it('uses binary units', () => {
+  it("uses decimal units, as the servers' documentation and file managers do", () => {
     expect(formatBytes(512)).toBe('512 bytes');
-    expect(formatBytes(1536)).toBe('1.5 KiB');
-    expect(formatBytes(6 * 1024 * 1024)).toBe('6.0 MiB');
-    expect(formatBytes(2 * 1024 ** 3)).toBe('2.0 GiB');
+    expect(formatBytes(1)).toBe('1 byte');
+    expect(formatBytes(999)).toBe('999 bytes');
+    expect(formatBytes(1536)).toBe('1.5 kB');
+    expect(formatBytes(6e6)).toBe('6.0 MB');
+    expect(formatBytes(999_960)).toBe('1.0 MB');
+    expect(formatBytes(314_572_800)).toBe('315 MB');
+    expect(formatBytes(2e9)).toBe('2.0 GB');
+    expect(formatBytes(-1)).toBe('–');
   });
 });

@@ -1,0 +1,55 @@
+// Jobs as the window sees them: part of the IPC contract (electron/ipc/contract.ts). Pure TypeScript (zod only).
+import { z } from 'zod';
+
+/** One job in a list (cloudgene-api.md 4; states 4.2). Times are epoch ms on the server's clock. */
+export const jobSummary = z.object({
+  serverId: z.string(),
+  serverLabel: z.string(),
+  id: z.string(),
+  name: z.string(),
+  application: z.string(),
+  state: z.number().int(),
+  /** Waiting jobs ahead of this one (0-based position), or null when not queued. */
+  jobsAhead: z.number().int().nullable(),
+  submittedOn: z.number(),
+  startTime: z.number(),
+  endTime: z.number(),
+  /** Planned deletion of the results (states 8 and 9), else null. */
+  deletedOn: z.number().nullable(),
+  /** The server's clock minus ours at the last answer, to show running times correctly. */
+  clockOffsetMs: z.number(),
+  /** From the "(done/total)" step messages of a live job. */
+  progress: z.object({ label: z.string(), done: z.number(), total: z.number() }).nullable(),
+});
+export type JobSummary = z.infer<typeof jobSummary>;
+
+export const jobMessage = z.object({
+  /** 0 ok, 1 error, 2 warning, 3 running. */
+  type: z.number().int(),
+  /** Server HTML, not yet sanitized: the renderer sanitizes before showing it. */
+  html: z.string(),
+});
+
+export const jobDetail = jobSummary.extend({
+  steps: z.array(z.object({ name: z.string(), messages: z.array(jobMessage) })),
+  /** Key facts from the Input Validation summary (panel, build, phasing, samples...). */
+  facts: z.array(z.object({ label: z.string(), value: z.string() })),
+  qcStatistics: z.array(z.object({ label: z.string(), value: z.string() })),
+  files: z.array(
+    z.object({
+      name: z.string(),
+      hash: z.string(),
+      sizeLabel: z.string().nullable(),
+      /** Remaining download credits; null = unlimited. */
+      credits: z.number().nullable(),
+    }),
+  ),
+  firstError: z.string().nullable(),
+  /** The results password is in the keychain (it was set when submitting from this app). */
+  hasPassword: z.boolean(),
+  /** The job's page on the server's website. */
+  webUrl: z.string(),
+});
+export type JobDetail = z.infer<typeof jobDetail>;
+
+export const jobRef = z.object({ serverId: z.string(), jobId: z.string().min(1).max(200) }).strict();
