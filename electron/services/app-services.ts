@@ -1,6 +1,6 @@
 // The composition root of main's services: one place that turns Ports into IpcHandlers.
 // Used unchanged by the Electron main process, the browser preview and the tests.
-import { AppError, type FormField, type IpcHandlers, type Notice } from '../ipc/contract';
+import { AppError, type IpcHandlers, type Notice } from '../ipc/contract';
 import { createDispatcher, proxyConfigured, userAgent } from './cloudgene/http';
 import { listDirectory } from './files/dir-browser';
 import { FileRegistry } from './files/file-registry';
@@ -10,11 +10,12 @@ import { SettingsStore } from './settings/settings-store';
 import path from 'node:path';
 import { DownloadManager } from './downloads/manager';
 import { DownloadsService } from './downloads/downloads-service';
-import { withErrorTranslation } from './errors-to-ipc';
+import { withErrorTranslation } from './app-errors';
 import { JobAlerts } from './jobs/job-alerts';
 import { JobWatcher } from './jobs/job-watcher';
 import { JobsService } from './jobs/jobs-service';
-import { checkSubmit, formFieldsOf } from './newjob/app-form';
+import { copySecretToClipboard } from './jobs/password-clipboard';
+import { NewJobService } from './newjob/new-job-service';
 import { PreflightService } from './newjob/preflight-service';
 import { createDemoHost } from './servers/demo-host';
 import { secretAccounts } from './secrets/secret-store';
@@ -118,7 +119,16 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
   ports.power?.onSuspend(() => watcher.pause('sleep'));
   ports.power?.onResume(() => watcher.resume('sleep'));
   const liveJobLimit = (serverId: string) => settings.get().servers.find((server) => server.id === serverId)?.liveJobLimit ?? 3;
-  const uploads = new UploadQueue({ servers, jobs, secrets: ports.secrets, events: ports.events, log: ports.log, keepAwake: ports.keepAwake, liveJobLimit });
+  const newJob = new NewJobService({ servers, jobs, files, liveJobLimit });
+  const uploads = new UploadQueue({
+    servers,
+    jobs,
+    secrets: ports.secrets,
+    events: ports.events,
+    log: ports.log,
+    keepAwake: ports.keepAwake,
+    blocker: (serverId) => newJob.blocker(serverId),
+  });
   // Offline, everything that needs the server waits (rather than failing and backing off), and
   // continues as soon as the network is back.
   ports.network?.onOffline(() => {
@@ -132,16 +142,7 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
     uploads.setOnline(true);
     void servers.refreshAll(); // server cards may still say "unreachable" from while it was down
   });
-  const formCache = new Map<string, FormField[]>();
-  const preflight = new PreflightService({ servers, files, events: ports.events, formOf: (serverId) => formCache.get(serverId) });
-
-  /** The imputation app a server offers: ids in /api/v2/server carry the version (3.1). */
-  const imputationApp = (serverId: string) => {
-    const server = servers.list().find((candidate) => candidate.id === serverId);
-    if (!server) throw new AppError('not-found', 'That server is no longer in your list.');
-    const app = server.apps.find((candidate) => candidate.id.split('@')[0] === 'imputationserver2');
-    return app ? 'imputationserver2' : (server.apps[0]?.id.split('@')[0] ?? 'imputationserver2');
-  };
+  const preflight = new PreflightService({ servers, files, events: ports.events, formOf: (serverId) => newJob.fieldsOf(serverId) });
 
   const serverHosts = () =>
     settings
@@ -173,70 +174,8 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
     'jobs:cancel': ({ serverId, jobId }) => jobs.cancel(serverId, jobId),
     'jobs:restart': ({ serverId, jobId }) => jobs.restart(serverId, jobId),
     'jobs:delete': ({ serverId, jobId }) => jobs.delete(serverId, jobId),
-    'newJob:form': async ({ serverId }) => {
-      const appId = imputationApp(serverId);
-      const info = await servers.use(serverId, (client) => client.server());
-      const limit = liveJobLimit(serverId);
-      if (info.maintenance) {
-        // In maintenance the server refuses its app form too (cloudgene-api.md 7): say why, show no form.
-        const message = `The server is under maintenance${info.maintenanceMessage ? `: ${info.maintenanceMessage}` : ''}. Submitting is not possible now.`;
-        return {
-          serverId,
-          appId,
-          appName: '',
-          appVersion: '',
-          submitLabel: 'Submit',
-          fields: [],
-          liveJobLimit: limit,
-          liveJobs: 0,
-          blocker: { code: 'maintenance' as const, message },
-        };
-      }
-      const [app, list] = await Promise.all([servers.use(serverId, (client) => client.app(appId)), jobs.list({ serverId, refresh: true })]);
-      const fields = formFieldsOf(app);
-      formCache.set(serverId, fields);
-      const liveJobs = list.jobs.filter((job) => job.state >= 1 && job.state <= 3).length;
-      const blocker =
-        liveJobs >= limit
-          ? {
-              code: 'job-limit' as const,
-              message: `You have ${liveJobs} jobs waiting or running here, the most this server runs per user (${limit}). Wait until one finishes.`,
-            }
-          : null;
-      return {
-        serverId,
-        appId: app.id,
-        appName: app.name,
-        appVersion: app.version,
-        submitLabel: app.submitButton ?? 'Submit',
-        fields,
-        liveJobLimit: limit,
-        liveJobs,
-        blocker,
-      };
-    },
-    'uploads:start': async (request) => {
-      const chosen = request.fileIds.map((id) => files.get(id));
-      const names = new Set<string>();
-      for (const file of chosen) {
-        if (!file.name.toLowerCase().endsWith('.vcf.gz'))
-          throw new AppError('file-refused', `${file.name}: only bgzipped VCF files ending in .vcf.gz are accepted.`);
-        if (names.has(file.name)) throw new AppError('file-refused', `Two files are named ${file.name}; the server would keep only one of them.`);
-        names.add(file.name);
-      }
-      const fields = formCache.get(request.serverId) ?? formFieldsOf(await servers.use(request.serverId, (client) => client.app(request.appId)));
-      const problem = checkSubmit(fields, request.values, request.checked);
-      if (problem) throw new AppError('bad-request', problem);
-      return uploads.start({
-        serverId: request.serverId,
-        appId: request.appId,
-        files: chosen.map((file) => ({ path: file.path, name: file.name, size: file.size, mtimeMs: file.mtimeMs })),
-        fields: request.values,
-        checkboxes: request.checked,
-        jobName: request.jobName,
-        password: request.password,
-      });
-    },
+    'newJob:form': ({ serverId }) => newJob.form(serverId),
+    'uploads:start': async (request) => uploads.start(await newJob.uploadRequest(request)),
     'uploads:list': () => uploads.list(),
     'preflight:check': (request) => preflight.check(request),
     'preflight:cancel': ({ checkId }) => preflight.cancel(checkId),
@@ -247,13 +186,7 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
       const password = await ports.secrets.get(secretAccounts.jobPassword(server.url, jobId));
       if (!password)
         throw new AppError('not-found', 'No password for this job is in the keychain: it was not submitted from this app, or the keychain entry was removed.');
-      if (!ports.clipboard) throw new AppError('unavailable', 'Copying the password works in the desktop app.');
-      ports.clipboard.writeText(password);
-      // Clear it again after a minute, unless the user has copied something else since.
-      setTimeout(async () => {
-        if ((await ports.clipboard?.readText()) === password) ports.clipboard?.writeText('');
-      }, 60_000).unref?.();
-      return { copied: true };
+      return copySecretToClipboard(ports.clipboard, password);
     },
     'downloads:start': ({ serverId, jobId, names }) => downloads.start(serverId, jobId, names),
     'downloads:list': () => downloads.list(),
@@ -264,12 +197,7 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
     'downloads:showInFolder': ({ id }) => downloads.showInFolder(id),
     'downloads:extract': ({ serverId, jobId, password }) => downloads.extract(serverId, jobId, password),
     'settings:get': () => settings.get().preferences,
-    'settings:update': async (change) => {
-      const next = await settings.update((draft) => {
-        draft.preferences = { ...draft.preferences, ...change, notify: { ...draft.preferences.notify, ...change.notify } };
-      });
-      return next.preferences;
-    },
+    'settings:update': (change) => settings.updatePreferences(change),
     'files:listDir': ({ path }) => listDirectory(path, ports.homeDir),
     'files:openDialog': async ({ title }) => {
       if (!ports.fileDialog) throw new AppError('unavailable', 'There is no native file dialog here; use the file browser.');

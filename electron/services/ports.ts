@@ -38,6 +38,11 @@ export interface NetworkEvents {
   onOnline(listener: () => void): void;
 }
 
+/** Keeps the machine from sleeping while an upload runs (Electron's powerSaveBlocker); start() returns the release. */
+export interface KeepAwake {
+  start(): () => void;
+}
+
 export interface Ports {
   mode: 'electron' | 'web';
   appName: string;
@@ -56,8 +61,7 @@ export interface Ports {
   secrets: SecretStore;
   power?: PowerEvents;
   network?: NetworkEvents;
-  /** Keeps the machine awake during uploads (Electron's powerSaveBlocker); returns the release. */
-  keepAwake?: { start(): () => void };
+  keepAwake?: KeepAwake;
   /** The system clipboard of the user's desktop (Electron); absent in the browser preview. */
   clipboard?: { writeText(text: string): void; readText(): Promise<string> | string };
   /** Opens an already allowlisted https URL in the system browser; false where the renderer must do it. */

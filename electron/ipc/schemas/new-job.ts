@@ -76,6 +76,7 @@ export const startUploadRequest = z
     ]),
   })
   .strict();
+export type StartUploadRequest = z.output<typeof startUploadRequest>;
 
 // ---- pre-flight VCF checks (the server's input validation, run locally) ------------------------
 

@@ -20,10 +20,6 @@ export const CLOUDGENE_ERROR_CODES = [
 
 export type CloudgeneErrorCode = (typeof CLOUDGENE_ERROR_CODES)[number];
 
-export function isCloudgeneErrorCode(value: unknown): value is CloudgeneErrorCode {
-  return typeof value === 'string' && (CLOUDGENE_ERROR_CODES as readonly string[]).includes(value);
-}
-
 const USER_WORDS: Record<CloudgeneErrorCode, string> = {
   unauthorized: 'The token is invalid or has expired. Paste a new API token from your profile page.',
   'token-revoked': 'The token was revoked or replaced by a newer one. Paste the current API token from your profile page.',
@@ -95,8 +91,4 @@ export class CloudgeneError extends Error {
     if (this.detail !== undefined) data.detail = this.detail;
     return data;
   }
-}
-
-export function isCloudgeneError(error: unknown): error is CloudgeneError {
-  return error instanceof CloudgeneError;
 }

@@ -7,7 +7,7 @@ import type { Job } from '../cloudgene/schemas';
 import type { Logger, Notifier } from '../ports';
 import { secretAccounts, type SecretStore } from '../secrets/secret-store';
 import type { ServersService } from '../servers/servers-service';
-import { isDownloadError } from './errors';
+import { extractionError } from '../app-errors';
 import { extractZip } from './extract';
 import { resultFilesOfJob } from './job-files';
 import type { DownloadManager } from './manager';
@@ -130,13 +130,7 @@ export class DownloadsService {
       try {
         files += (await extractZip(zip.path!, path.dirname(zip.path!), password)).files.length;
       } catch (error) {
-        if (isDownloadError(error)) {
-          throw new AppError(
-            error.code === 'wrong-password' ? 'wrong-password' : error.code === 'disk-full' ? 'disk-full' : 'bad-request',
-            `${zip.name}: ${error.message}`,
-          );
-        }
-        throw error;
+        throw extractionError(zip.name, error);
       }
     }
     return { archives: zips.length, files, destDir };
@@ -159,12 +153,7 @@ export class DownloadsService {
     const wanted = names ? files.filter((file) => names.includes(file.name)) : files;
     if (wanted.length === 0) throw new AppError('not-found', 'None of those files belongs to this job.');
     const destDir = path.join(server.downloadDir, sanitizeSegment(`${job.id}-${job.name || job.id}`, job.id));
-    try {
-      return (await this.deps.manager.enqueue(wanted, { destDir, jobFiles: files })).map(toPublic);
-    } catch (error) {
-      if (isDownloadError(error)) throw new AppError(error.code === 'disk-full' ? 'disk-full' : 'bad-request', error.message);
-      throw error;
-    }
+    return (await this.deps.manager.enqueue(wanted, { destDir, jobFiles: files })).map(toPublic);
   }
 }
 

@@ -82,8 +82,8 @@ export class DownloadManager {
   private readonly completed: CompletedFiles;
   private readonly writer: JsonFileWriter;
   private readonly now: () => number;
-  private concurrency: number;
-  private policy: CreditPolicy;
+  private readonly concurrency: number;
+  private readonly policy: CreditPolicy;
   private wakeTimer: NodeJS.Timeout | null = null;
   private lastTotalEmit = 0;
   /** The transfers the total progress is about: everything since the queue was last idle. */
@@ -143,15 +143,6 @@ export class DownloadManager {
   get(id: string): DownloadItemView | null {
     const item = this.items.get(id);
     return item ? this.view(item) : null;
-  }
-
-  setConcurrency(value: number): void {
-    this.concurrency = Math.max(1, Math.floor(value));
-    this.pump();
-  }
-
-  setAutoRetryCreditThreshold(value: number): void {
-    this.policy = { ...this.policy, autoRetryCreditThreshold: Math.max(0, Math.floor(value)) };
   }
 
   /**

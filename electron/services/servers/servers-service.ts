@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Dispatcher } from 'undici';
 import { AppError, type EventSink, type ServerView } from '../../ipc/contract';
+import { serverCheckError, serverProblemOf } from '../app-errors';
 import { CloudgeneClient } from '../cloudgene/client';
 import { CloudgeneError } from '../cloudgene/errors';
 import type { ServerInfo } from '../cloudgene/schemas';
@@ -202,7 +203,7 @@ export class ServersService {
       });
       await this.notifyExpiryOnce(id);
     } catch (error) {
-      this.runtime.set(id, { ...this.runtimeOf(id), ...problemOf(error), starting: false });
+      this.runtime.set(id, { ...this.runtimeOf(id), ...serverProblemOf(error), starting: false });
     }
     this.changed();
     return this.viewById(id);
@@ -218,7 +219,7 @@ export class ServersService {
       return await call(client);
     } catch (error) {
       if (error instanceof CloudgeneError && (error.code === 'unauthorized' || error.code === 'token-revoked')) {
-        this.runtime.set(id, { ...this.runtimeOf(id), ...problemOf(error) });
+        this.runtime.set(id, { ...this.runtimeOf(id), ...serverProblemOf(error) });
         this.changed();
       }
       throw error;
@@ -248,11 +249,11 @@ export class ServersService {
     try {
       info = await client.server();
     } catch (error) {
-      throw toAddError(url, error);
+      throw serverCheckError(url, error);
     }
     // A bad or expired token on /api/v2/server is simply anonymous (cloudgene-api.md 2.3).
     const verdict = await client.verifyToken(token).catch((error: unknown) => {
-      throw toAddError(url, error);
+      throw serverCheckError(url, error);
     });
     if (!info.loggedIn || !info.user) {
       const said = verdict.message ? ` The server said: "${verdict.message}"` : '';
@@ -358,50 +359,5 @@ export class ServersService {
 
   private changed(): void {
     this.deps.events.emit('servers:changed', this.list());
-  }
-}
-
-function problemOf(error: unknown): { problem: CheckProblem; detail: string | null } {
-  if (error instanceof AppError) {
-    if (error.code === 'unauthorized') return { problem: 'expired', detail: null };
-    if (error.code === 'token-revoked') return { problem: 'revoked', detail: null };
-    return { problem: 'unreachable', detail: error.message };
-  }
-  if (error instanceof CloudgeneError) {
-    if (error.code === 'unauthorized') return { problem: 'expired', detail: null };
-    if (error.code === 'token-revoked') return { problem: 'revoked', detail: null };
-    if (error.code === 'maintenance') return { problem: 'maintenance', detail: error.serverMessage ?? null };
-    return { problem: 'unreachable', detail: error.message };
-  }
-  return { problem: 'unreachable', detail: error instanceof Error ? error.message : String(error) };
-}
-
-/** One clear message for each way adding a server can fail. */
-function toAddError(url: string, error: unknown): AppError {
-  if (error instanceof AppError) return error;
-  if (!(error instanceof CloudgeneError)) return new AppError('internal', `Checking ${url} failed.`);
-  switch (error.code) {
-    case 'token-revoked':
-      return new AppError(
-        'token-revoked',
-        'This token was revoked or replaced by a newer one. Create a new API token on your profile page and paste that one.',
-      );
-    case 'unauthorized':
-      return new AppError('unauthorized', 'The server did not accept this token. It may be mistyped or expired; create a new API token on your profile page.');
-    case 'network':
-    case 'timeout':
-      return new AppError(error.code, `${url} could not be reached. Check the address and your network connection. (${error.message})`);
-    case 'invalid-response':
-    case 'not-found':
-    case 'bad-request':
-    case 'forbidden':
-      return new AppError(
-        'not-cloudgene',
-        `${url} answers, but not like a Cloudgene 3 imputation server. Check the address (it is the address of the server's web page).`,
-      );
-    case 'maintenance':
-      return new AppError('maintenance', error.message);
-    default:
-      return new AppError('server-error', `${url} had a problem answering: ${error.message}`);
   }
 }

@@ -69,4 +69,12 @@ export class SettingsStore {
     await this.writing;
     return snapshot;
   }
+
+  /** Changes some preferences; notification switches merge with the stored ones. */
+  async updatePreferences(change: Partial<Preferences>): Promise<Preferences> {
+    const next = await this.update((draft) => {
+      draft.preferences = { ...draft.preferences, ...change, notify: { ...draft.preferences.notify, ...change.notify } };
+    });
+    return next.preferences;
+  }
 }

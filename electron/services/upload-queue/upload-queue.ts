@@ -4,21 +4,17 @@
 // cannot resume, and a retry may create a second job.
 import { randomUUID } from 'node:crypto';
 import { AppError, type EventSink, type IpcErrorCode, type UploadView } from '../../ipc/contract';
+import { uploadError } from '../app-errors';
 import { CloudgeneError } from '../cloudgene/errors';
 import type { JobsService } from '../jobs/jobs-service';
-import type { Logger } from '../ports';
+import type { KeepAwake, Logger } from '../ports';
 import { secretAccounts, type SecretStore } from '../secrets/secret-store';
 import type { ServersService } from '../servers/servers-service';
-import { FileChangedError, type UploadFile } from '../multipart/file-snapshot';
+import type { UploadFile } from '../multipart/file-snapshot';
 import type { UploadProgress } from '../multipart/progress';
 import { submitJob } from '../multipart/submit';
 import { passwordProblem } from '../../shared/password-rules';
 import { generatePassword } from './password';
-
-/** Keeps the machine from sleeping while an upload runs (Electron's powerSaveBlocker). */
-export interface KeepAwake {
-  start(): () => void;
-}
 
 export interface UploadRequest {
   serverId: string;
@@ -37,8 +33,8 @@ export interface UploadQueueDeps {
   events: EventSink;
   log: Logger;
   keepAwake?: KeepAwake;
-  /** Waiting + running jobs allowed per user on a server (TOPMed: 3). */
-  liveJobLimit: (serverId: string) => number;
+  /** What would stop a submit now (token, maintenance, job limit), asked right before each upload. */
+  blocker: (serverId: string) => Promise<{ code: IpcErrorCode; message: string } | null>;
   now?: () => number;
 }
 
@@ -163,7 +159,7 @@ export class UploadQueue {
       await this.deps.jobs.track(request.serverId, jobId).catch(() => undefined);
     } catch (error) {
       if (abort.signal.aborted || (error instanceof CloudgeneError && error.code === 'canceled')) this.finish(entry, 'canceled', null);
-      else this.finish(entry, 'failed', describe(error));
+      else this.finish(entry, 'failed', uploadError(error));
     } finally {
       release?.();
     }
@@ -171,22 +167,8 @@ export class UploadQueue {
 
   /** The checks a user would rather hear before a 20 GB upload than after it (PRODUCT.md). */
   private async preflight(request: UploadRequest): Promise<void> {
-    const info = await this.deps.servers.use(request.serverId, (client) => client.server());
-    if (info.maintenance) {
-      throw new AppError(
-        'maintenance',
-        `The server is under maintenance${info.maintenanceMessage ? `: ${info.maintenanceMessage}` : ''}. Try again later; nothing was uploaded.`,
-      );
-    }
-    const { jobs } = await this.deps.jobs.list({ serverId: request.serverId, refresh: true });
-    const live = jobs.filter((job) => job.state >= 1 && job.state <= 3).length;
-    const limit = this.deps.liveJobLimit(request.serverId);
-    if (live >= limit) {
-      throw new AppError(
-        'job-limit',
-        `You have ${live} jobs waiting or running on this server, and it runs at most ${limit} per user. Wait until one finishes; nothing was uploaded.`,
-      );
-    }
+    const blocker = await this.deps.blocker(request.serverId);
+    if (blocker) throw new AppError(blocker.code, blocker.code === 'job-limit' ? `${blocker.message} Nothing was uploaded.` : blocker.message);
   }
 
   private progress(entry: Entry, progress: UploadProgress): void {
@@ -210,22 +192,4 @@ export class UploadQueue {
   private changed(entry: Entry): void {
     this.deps.events.emit('uploads:changed', structuredClone(entry.view));
   }
-}
-
-/** The server's message plus what it means for this upload. */
-function describe(error: unknown): { code: IpcErrorCode; message: string } {
-  if (error instanceof AppError) return { code: error.code, message: error.message };
-  if (error instanceof FileChangedError)
-    return { code: 'file-changed', message: `${error.message}. Choose the file again once it is complete; nothing was submitted.` };
-  if (error instanceof CloudgeneError) {
-    const hints: Partial<Record<string, string>> = {
-      'job-limit': ' The server counted your jobs after the upload; wait until one finishes and submit again.',
-      'too-large': ' Split the upload (for example one job per few chromosomes) or ask the server team about the limit.',
-      network: ' A multipart upload cannot resume: submit again when the connection is back.',
-      'server-error': ' Check the job list before submitting again: the job may exist.',
-      'bad-request': ' Nothing was started.',
-    };
-    return { code: error.code === 'canceled' ? 'canceled' : (error.code as IpcErrorCode), message: `${error.message}${hints[error.code] ?? ''}` };
-  }
-  return { code: 'internal', message: error instanceof Error ? error.message : String(error) };
 }
