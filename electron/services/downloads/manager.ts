@@ -16,6 +16,8 @@ import { JsonFileWriter } from '../storage/json-file';
 import { queueDocument, readQueueFile } from './queue-file';
 import { DEFAULT_CREDIT_POLICY, mayAutoSpend, nextStepAfterFailure, restartSpendsCredit, type CreditPolicy } from './credit-policy';
 import { checkMd5 } from './md5';
+import { withMd5Companions, pairReadyToCheck } from './md5-pairs';
+import { jobsDone, totalsOf } from './queue-summary';
 import { etaSeconds, RateMeter } from './rate-meter';
 import { resolveResultPath } from './safe-path';
 import { formatBytes } from '../../shared/format-bytes';
@@ -265,23 +267,9 @@ export class DownloadManager {
   }
 
   totals(): TotalProgress {
-    let receivedBytes = 0;
-    let totalBytes = 0;
     let bytesPerSecond = 0;
-    let running = 0;
-    let queued = 0;
-    for (const item of this.items.values()) {
-      // Files still waiting count too ("2 running, 4 queued", and their bytes are still to come).
-      if (!this.batch.has(item.id) && item.state !== 'queued') continue;
-      if (item.state === 'failed' || item.state === 'canceled') continue;
-      if (item.state === 'running') running++;
-      if (item.state === 'queued') queued++;
-      const size = item.totalBytes ?? item.estimatedBytes ?? item.receivedBytes;
-      totalBytes += Math.max(size, item.receivedBytes);
-      receivedBytes += item.state === 'completed' ? Math.max(size, item.receivedBytes) : item.receivedBytes;
-    }
     for (const active of this.active.values()) bytesPerSecond += active.meter.bytesPerSecond;
-    return { receivedBytes, totalBytes, bytesPerSecond, etaSeconds: etaSeconds(totalBytes - receivedBytes, bytesPerSecond), running, queued };
+    return totalsOf(this.items.values(), this.batch, bytesPerSecond);
   }
 
   /** Stops every transfer, keeping them queued for the next start, and saves the queue. */
@@ -508,11 +496,9 @@ export class DownloadManager {
 
   /** Checks a file against its `.md5` companion once both are on disk. */
   private async verifyPair(finished: DownloadItem): Promise<void> {
-    const targetName = finished.md5Of ?? finished.name;
-    const target = this.findSibling(finished, targetName);
-    const md5Item = finished.md5Of ? finished : this.findSibling(finished, `${finished.name}.md5`);
-    if (!target || !md5Item || target.state !== 'completed' || md5Item.state !== 'completed') return;
-    if (target.checksum !== 'pending' || !target.path || !md5Item.path) return;
+    const pair = pairReadyToCheck(this.items.values(), finished);
+    if (!pair) return;
+    const { target, md5Item } = pair;
     this.setState(target, 'verifying');
     let result;
     try {
@@ -541,35 +527,8 @@ export class DownloadManager {
     this.fail(target, new DownloadError('checksum-mismatch', { detail: `expected ${result.expected ?? '?'}, got ${result.actual}` }));
   }
 
-  private findSibling(of: DownloadItem, name: string): DownloadItem | null {
-    let found: DownloadItem | null = null;
-    for (const item of this.items.values()) {
-      if (item.serverId === of.serverId && item.jobId === of.jobId && item.destDir === of.destDir && item.name === name) {
-        if (!found || item.createdAt >= found.createdAt) found = item;
-      }
-    }
-    return found;
-  }
-
   private checkJobDone(touched: DownloadItem[]): void {
-    const seen = new Set<string>();
-    for (const item of touched) {
-      const key = `${item.serverId}\u0000${item.jobId}`;
-      if (seen.has(key) || !FINAL_STATES.includes(item.state)) continue;
-      seen.add(key);
-      const siblings = [...this.items.values()].filter((other) => other.serverId === item.serverId && other.jobId === item.jobId);
-      if (siblings.some((other) => !FINAL_STATES.includes(other.state))) continue;
-      const count = (state: DownloadItem['state']) => siblings.filter((other) => other.state === state).length;
-      this.emit({
-        type: 'job-done',
-        serverId: item.serverId,
-        jobId: item.jobId,
-        destDir: item.destDir,
-        completed: count('completed'),
-        failed: count('failed'),
-        canceled: count('canceled'),
-      });
-    }
+    for (const event of jobsDone(touched, this.items.values())) this.emit(event);
   }
 
   // ---- items, events ----
@@ -691,21 +650,6 @@ export class DownloadManager {
   private log(line: string): void {
     this.options.log?.(line);
   }
-}
-
-/** The files asked for plus, for each, its `.md5` companion when the job has one. */
-function withMd5Companions(files: DownloadFile[], jobFiles: DownloadFile[]): { file: DownloadFile; md5Of: string | null; hasMd5: boolean }[] {
-  const all = new Map<string, DownloadFile>();
-  for (const file of [...jobFiles, ...files]) all.set(file.name, file);
-  const out = new Map<string, { file: DownloadFile; md5Of: string | null; hasMd5: boolean }>();
-  for (const file of files) {
-    const md5Name = `${file.name}.md5`;
-    const companion = all.get(md5Name);
-    if (companion && !out.has(md5Name)) out.set(md5Name, { file: companion, md5Of: file.name, hasMd5: false });
-    const isMd5 = file.name.endsWith('.md5') && all.has(file.name.slice(0, -4));
-    if (!out.has(file.name)) out.set(file.name, { file, md5Of: isMd5 ? file.name.slice(0, -4) : null, hasMd5: !!companion });
-  }
-  return [...out.values()];
 }
 
 async function sizeOf(file: string): Promise<number> {
