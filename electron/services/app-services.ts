@@ -20,7 +20,8 @@ import { PreflightService } from './newjob/preflight-service';
 import { createDemoHost } from './servers/demo-host';
 import { secretAccounts } from './secrets/secret-store';
 import { UploadQueue } from './upload-queue/upload-queue';
-import { ServersService, type DemoHost } from './servers/servers-service';
+import type { DemoHost } from './servers/demo-session';
+import { ServersService } from './servers/servers-service';
 
 export interface AppServices {
   handlers: IpcHandlers;

@@ -1,5 +1,5 @@
 // The results password has to reach the zip tool unchanged. On its way the server changes some
-// passwords silently (docs/server-behaviour.md#results-password): it HTML-escapes & < > " at
+// passwords silently (docs/server-behaviour.md#password-rules): it HTML-escapes & < > " at
 // submit, the pipeline reads values that look like numbers or booleans as such (0012345678
 // becomes 12345678), and a shell expands $, ` and \ inside the 7z command's double quotes.
 // One set of rules, used by main (which refuses) and by the window (which explains while typing).
@@ -12,7 +12,7 @@ export const PASSWORD_RULES =
 // What Java's Double.parseDouble (and so Integer.parseInt) accepts, suffixes and hex floats included.
 const JAVA_NUMBER = /^[+-]?(NaN|Infinity|((\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|0[xX]([0-9a-fA-F]+\.?[0-9a-fA-F]*|[0-9a-fA-F]*\.[0-9a-fA-F]+)[pP][+-]?\d+)[fFdD]?)$/;
 
-/** The pipeline would read this value as a number (docs/server-behaviour.md#results-password). */
+/** The pipeline would read this value as a number (docs/server-behaviour.md#password-rules). */
 export const looksLikeNumber = (value: string): boolean => JAVA_NUMBER.test(value.trim());
 
 /** Why a results password would not survive the trip through the server, or null. */

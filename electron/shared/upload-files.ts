@@ -1,6 +1,6 @@
 // Which chosen files a job may upload. The pipeline reads only *.vcf.gz, and the server stores
 // uploads by file name, so a second file of one name overwrites the first
-// (docs/server-behaviour.md#submit-form-parsing). Pure: main checks, the window explains.
+// (docs/server-behaviour.md#form-parsing). Pure: main checks, the window explains.
 export const isVcfGz = (name: string): boolean => name.toLowerCase().endsWith('.vcf.gz');
 
 export const NOT_VCF_GZ = 'only bgzipped VCF files ending in .vcf.gz are accepted.';

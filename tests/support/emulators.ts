@@ -1,6 +1,6 @@
 // Emulators for service tests: real HTTP on loopback, closed after the suite.
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../electron/emulator/index';
-import type { DemoHost } from '../../electron/services/servers/servers-service';
+import type { DemoHost } from '../../electron/services/servers/demo-session';
 
 export async function withEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   return startEmulator({ faults: true, ...options });

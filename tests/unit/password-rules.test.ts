@@ -1,4 +1,4 @@
-// The results password must reach the zip tool unchanged (docs/server-behaviour.md#results-password).
+// The results password must reach the zip tool unchanged (docs/server-behaviour.md#password-rules).
 import { describe, expect, it } from 'vitest';
 import { GENERATED_LENGTH, generatePassword } from '../../electron/services/upload-queue/password';
 import { looksLikeNumber, passwordProblem } from '../../electron/shared/password-rules';

@@ -1,5 +1,5 @@
 // `.md5` companions: a server can publish `chr_N.zip.md5` next to each zip (an operator setting,
-// docs/server-behaviour.md#result-files). When a job has them, each file is downloaded with its
+// docs/server-behaviour.md#output-files). When a job has them, each file is downloaded with its
 // companion and checked once both are on disk.
 import type { DownloadFile, DownloadItem } from './types';
 

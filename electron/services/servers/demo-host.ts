@@ -2,7 +2,7 @@
 // free loopback port, so anyone can try every screen without an account.
 import { startEmulator, type RunningEmulator } from '../../emulator/index';
 import type { Logger } from '../ports';
-import type { DemoHost } from './servers-service';
+import type { DemoHost } from './demo-session';
 
 // Fast enough that a demo job visibly moves through its steps in a couple of minutes.
 const DEMO_CLOCK_SPEED = 2;

@@ -1,5 +1,8 @@
 // The status a server card shows, derived from facts (pure, so the rules have one home).
-import type { ServerStatus } from '../../ipc/contract';
+import path from 'node:path';
+import type { ServerStatus, ServerView } from '../../ipc/contract';
+import { sanitizeSegment } from '../downloads/safe-path';
+import type { StoredServer } from '../settings/settings-store';
 
 export const EXPIRY_WARNING_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -40,4 +43,40 @@ export function describeStatus(status: ServerStatus, tokenExpiresAt: number | nu
     default:
       return null;
   }
+}
+
+/** What this run knows about a server besides its stored settings. */
+export interface Runtime {
+  problem: CheckProblem;
+  detail: string | null;
+  hasToken: boolean;
+  starting: boolean;
+}
+
+/** A server card's contents (the token itself never leaves main). */
+export function serverView(
+  server: StoredServer,
+  runtime: Runtime,
+  context: { now: number; demoUrl: string | null; secretStorage: 'keychain' | 'memory'; downloadsDir: string },
+): ServerView {
+  const status = runtime.starting
+    ? 'starting'
+    : deriveStatus({ hasToken: runtime.hasToken, problem: runtime.problem, tokenExpiresAt: server.tokenExpiresAt, now: context.now });
+  return {
+    id: server.id,
+    kind: server.kind,
+    label: server.label,
+    url: server.kind === 'demo' ? (context.demoUrl ?? server.url) : server.url,
+    serverName: server.serverName,
+    user: server.user,
+    tokenExpiresAt: runtime.hasToken ? server.tokenExpiresAt : null,
+    status,
+    statusMessage: describeStatus(status, server.tokenExpiresAt, runtime.detail),
+    apps: server.apps,
+    lastCheckedAt: server.lastCheckedAt,
+    tokenStorage: server.kind === 'demo' ? 'memory' : runtime.hasToken ? context.secretStorage : 'none',
+    liveJobLimit: server.liveJobLimit,
+    downloadDir: server.downloadDir ?? path.join(context.downloadsDir, 'Imputation Desktop', sanitizeSegment(server.label, 'server')),
+    autoDownload: server.autoDownload,
+  };
 }

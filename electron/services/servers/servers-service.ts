@@ -6,22 +6,16 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Dispatcher } from 'undici';
 import { AppError, type EventSink, type ServerView } from '../../ipc/contract';
-import { serverCheckError, serverProblemOf } from '../app-errors';
+import { serverProblemOf } from '../app-errors';
 import { CloudgeneClient } from '../cloudgene/client';
 import { CloudgeneError } from '../cloudgene/errors';
-import type { ServerInfo } from '../cloudgene/schemas';
-import { sanitizeSegment } from '../downloads/safe-path';
 import type { Logger, Notifier } from '../ports';
 import { secretAccounts, type SecretStore } from '../secrets/secret-store';
 import { storedServer, type SettingsStore, type StoredServer } from '../settings/settings-store';
 import { defaultLabel, parseServerUrl, presetServers } from './server-url';
-import { deriveStatus, describeStatus, type CheckProblem } from './server-status';
-
-/** The built-in demo server (an emulator in this process). */
-export interface DemoHost {
-  start(): Promise<{ url: string; token: string }>;
-  stop(): Promise<void>;
-}
+import { DemoSession, type DemoHost } from './demo-session';
+import { serverView, type Runtime } from './server-status';
+import { checkToken, type TokenCheck } from './token-check';
 
 export interface ServersServiceDeps {
   settings: SettingsStore;
@@ -37,21 +31,14 @@ export interface ServersServiceDeps {
   now?: () => number;
 }
 
-interface Runtime {
-  problem: CheckProblem;
-  detail: string | null;
-  hasToken: boolean;
-  starting: boolean;
-}
-
 export class ServersService {
   private readonly runtime = new Map<string, Runtime>();
-  private demoSession: { url: string; token: string } | null = null;
-  private demoStarting: Promise<{ url: string; token: string }> | null = null;
+  private readonly demo: DemoSession;
   private readonly now: () => number;
 
   constructor(private readonly deps: ServersServiceDeps) {
     this.now = deps.now ?? Date.now;
+    this.demo = new DemoSession(deps.demo);
   }
 
   /** Learns which servers have a token; checks them in the background. */
@@ -165,8 +152,7 @@ export class ServersService {
     const server = this.stored().find((candidate) => candidate.id === id);
     if (!server) return { removed: false };
     if (server.kind === 'demo') {
-      await this.deps.demo.stop();
-      this.demoSession = null;
+      await this.demo.stop();
     } else {
       await this.deps.secrets.delete(secretAccounts.token(server.url));
     }
@@ -230,7 +216,7 @@ export class ServersService {
   client(id: string): CloudgeneClient {
     const server = this.get(id);
     return new CloudgeneClient({
-      baseUrl: server.kind === 'demo' && this.demoSession ? this.demoSession.url : server.url,
+      baseUrl: server.kind === 'demo' && this.demo.current() ? this.demo.current()!.url : server.url,
       token: () => this.tokenOf(this.get(id)),
       userAgent: this.deps.userAgent,
       dispatcher: this.deps.dispatcher,
@@ -238,38 +224,16 @@ export class ServersService {
   }
 
   async close(): Promise<void> {
-    await this.deps.demo.stop();
+    await this.demo.stop();
   }
 
   // ---- internals -----------------------------------------------------------------------------
 
-  private async verify(url: string, token: string): Promise<{ info: ServerInfo; expiresAt: number | null }> {
-    const client = new CloudgeneClient({ baseUrl: url, token, userAgent: this.deps.userAgent, dispatcher: this.deps.dispatcher });
-    let info: ServerInfo;
-    try {
-      info = await client.server();
-    } catch (error) {
-      throw serverCheckError(url, error);
-    }
-    // A bad or expired token on /api/v2/server is simply anonymous (cloudgene-api.md 2.3).
-    const verdict = await client.verifyToken(token).catch((error: unknown) => {
-      throw serverCheckError(url, error);
-    });
-    if (!info.loggedIn || !info.user) {
-      const said = verdict.message ? ` The server said: "${verdict.message}"` : '';
-      throw new AppError(
-        'unauthorized',
-        `The server did not accept this token. It may be mistyped, expired, or replaced by a newer token; create a new API token on your profile page.${said}`,
-      );
-    }
-    const expiresAt = verdict.valid && verdict.expiresAt ? Date.parse(verdict.expiresAt) : null;
-    return { info, expiresAt: Number.isFinite(expiresAt) ? expiresAt : null };
+  private verify(url: string, token: string): Promise<TokenCheck> {
+    return checkToken(url, token, { userAgent: this.deps.userAgent, dispatcher: this.deps.dispatcher });
   }
 
-  private learned(checked: {
-    info: ServerInfo;
-    expiresAt: number | null;
-  }): Pick<StoredServer, 'serverName' | 'user' | 'tokenExpiresAt' | 'apps' | 'lastCheckedAt'> {
+  private learned(checked: TokenCheck): Pick<StoredServer, 'serverName' | 'user' | 'tokenExpiresAt' | 'apps' | 'lastCheckedAt'> {
     const { info } = checked;
     return {
       serverName: info.name || null,
@@ -281,19 +245,12 @@ export class ServersService {
   }
 
   private async startDemo(id: string): Promise<{ url: string; token: string }> {
-    if (this.demoSession) return this.demoSession;
-    this.runtime.set(id, { ...this.runtimeOf(id), starting: true });
-    this.demoStarting ??= this.deps.demo.start();
-    try {
-      this.demoSession = await this.demoStarting;
-      return this.demoSession;
-    } finally {
-      this.demoStarting = null;
-    }
+    if (!this.demo.current()) this.runtime.set(id, { ...this.runtimeOf(id), starting: true });
+    return this.demo.start();
   }
 
   private async tokenOf(server: StoredServer): Promise<string | null> {
-    if (server.kind === 'demo') return this.demoSession?.token ?? null;
+    if (server.kind === 'demo') return this.demo.current()?.token ?? null;
     return this.deps.secrets.get(secretAccounts.token(server.url));
   }
 
@@ -333,28 +290,12 @@ export class ServersService {
   }
 
   private view(server: StoredServer): ServerView {
-    const runtime = this.runtimeOf(server.id);
-    const status = runtime.starting
-      ? 'starting'
-      : deriveStatus({ hasToken: runtime.hasToken, problem: runtime.problem, tokenExpiresAt: server.tokenExpiresAt, now: this.now() });
-    const url = server.kind === 'demo' ? (this.demoSession?.url ?? server.url) : server.url;
-    return {
-      id: server.id,
-      kind: server.kind,
-      label: server.label,
-      url,
-      serverName: server.serverName,
-      user: server.user,
-      tokenExpiresAt: runtime.hasToken ? server.tokenExpiresAt : null,
-      status,
-      statusMessage: describeStatus(status, server.tokenExpiresAt, runtime.detail),
-      apps: server.apps,
-      lastCheckedAt: server.lastCheckedAt,
-      tokenStorage: server.kind === 'demo' ? 'memory' : runtime.hasToken ? this.deps.secrets.kind : 'none',
-      liveJobLimit: server.liveJobLimit,
-      downloadDir: server.downloadDir ?? path.join(this.deps.downloadsDir, 'Imputation Desktop', sanitizeSegment(server.label, 'server')),
-      autoDownload: server.autoDownload,
-    };
+    return serverView(server, this.runtimeOf(server.id), {
+      now: this.now(),
+      demoUrl: this.demo.current()?.url ?? null,
+      secretStorage: this.deps.secrets.kind,
+      downloadsDir: this.deps.downloadsDir,
+    });
   }
 
   private changed(): void {
