@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeHtmlEntities, defaultJobFolder, resolveResultPath, sanitizeSegment } from '../../electron/services/downloads/safe-path';
+import { jobFolderName, resolveResultPath, sanitizeSegment } from '../../electron/services/downloads/safe-path';
 import { parseSizeLabel } from '../../electron/shared/size-label';
 
 const root = path.resolve('/tmp/results/job-1');
@@ -50,33 +50,32 @@ describe('resolveResultPath', () => {
   });
 });
 
-describe('defaultJobFolder', () => {
-  it('builds Downloads/app/server/<jobId>-<job name>', () => {
-    expect(defaultJobFolder('/home/u/Downloads', 'Imputation Desktop', 'TOPMed', 'job-20251016-102620-166', 'study A')).toBe(
-      path.join('/home/u/Downloads', 'Imputation Desktop', 'TOPMed', 'job-20251016-102620-166-study A'),
-    );
+describe('jobFolderName', () => {
+  it('is <jobId>-<job name>', () => {
+    expect(jobFolderName('job-20251016-102620-166', 'study A')).toBe('job-20251016-102620-166-study A');
   });
 
-  it('decodes the server-side HTML escaping and makes the name safe for every OS', () => {
-    const folder = defaultJobFolder('/d', 'App', 'https://imputation.example.org', 'job-1', 'A&amp;B: &lt;test&gt; / v2. ');
-    expect(path.basename(folder)).toBe('job-1-A&B_ _test_ _ v2');
-    expect(path.basename(path.dirname(folder))).toBe('https___imputation.example.org');
+  it('decodes the server-side HTML escaping once and makes the name safe for every OS', () => {
+    expect(jobFolderName('job-1', 'A&amp;B: &lt;test&gt; / v2. ')).toBe('job-1-A&B_ _test_ _ v2');
+    expect(jobFolderName('job-1', "Smith &amp; Jones' &lt;b&gt;cohort&lt;/b&gt;")).toBe("job-1-Smith & Jones' _b_cohort__b_");
+    // typed by the user as "&lt;", escaped by the server once: decoded once, it stays "&lt;"
+    expect(jobFolderName('job-1', 'a &amp;lt; b')).toBe('job-1-a &lt; b');
+    expect(jobFolderName('job-1', 'M&auml;rz &#233;t&#xE9;')).toBe('job-1-März été');
   });
 
   it('falls back to the job id alone when the name is empty or the id', () => {
-    expect(path.basename(defaultJobFolder('/d', 'App', 'S', 'job-1', ''))).toBe('job-1');
-    expect(path.basename(defaultJobFolder('/d', 'App', 'S', 'job-1', 'job-1'))).toBe('job-1');
+    expect(jobFolderName('job-1', '')).toBe('job-1');
+    expect(jobFolderName('job-1', null)).toBe('job-1');
+    expect(jobFolderName('job-1', 'job-1')).toBe('job-1');
   });
 
   it('keeps long names within limits', () => {
-    const folder = path.basename(defaultJobFolder('/d', 'App', 'S', 'job-1', 'ä'.repeat(300)));
-    expect(Buffer.byteLength(folder)).toBeLessThanOrEqual(120);
+    expect(Buffer.byteLength(jobFolderName('job-1', 'ä'.repeat(300)))).toBeLessThanOrEqual(120);
   });
 
   it('never yields a reserved or empty segment', () => {
     expect(sanitizeSegment('CON', 'x')).toBe('_CON');
     expect(sanitizeSegment(' .. ', 'fallback')).toBe('fallback');
-    expect(decodeHtmlEntities('&#233;t&#xE9;A &amp; &unknown;')).toBe('étéA & &unknown;');
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { JobSummary } from '../../electron/ipc/contract';
 import { countByGroup, emptyFilter, filterJobs, jobKey } from '../../renderer/src/lib/jobs/job-filter';
-import { displayName } from '../../renderer/src/lib/jobs/job-name';
+import { jobDisplayName } from '../../electron/shared/html-text';
 import { jobParam, parseJobParam } from '../../renderer/src/lib/jobs/job-route';
 import { nextIndex, scrollToReveal, virtualWindow } from '../../renderer/src/lib/jobs/virtual-window';
 
@@ -90,11 +90,13 @@ describe('the detail route', () => {
   });
 });
 
-describe('job names (HTML-escaped by the server, cloudgene-api.md 5.2)', () => {
-  it('shows the characters the user typed', () => {
-    expect(displayName('A &amp; B &lt;pilot&gt; &quot;x&quot; &#39;y&#39; &#252; &#x2603;')).toBe('A & B <pilot> "x" \'y\' ü ☃');
-    expect(displayName('plain')).toBe('plain');
-    expect(displayName('50 & more')).toBe('50 & more');
+describe('job names (HTML-escaped by the server, docs/server-behaviour.md#escaped-values)', () => {
+  it('shows the characters the user typed, decoded once', () => {
+    expect(jobDisplayName('A &amp; B &lt;pilot&gt; &quot;x&quot; &#39;y&#39; &#252; &auml; &#x2603;', 'j')).toBe('A & B <pilot> "x" \'y\' ü ä ☃');
+    expect(jobDisplayName('plain', 'j')).toBe('plain');
+    expect(jobDisplayName('50 & more', 'j')).toBe('50 & more');
+    expect(jobDisplayName('&amp;lt;', 'j')).toBe('&lt;');
+    expect(jobDisplayName('  ', 'job-1')).toBe('job-1');
   });
 });
 

@@ -11,7 +11,7 @@ import { extractionError } from '../app-errors';
 import { extractZip } from './extract';
 import { resultFilesOfJob } from './job-files';
 import type { DownloadManager } from './manager';
-import { sanitizeSegment } from './safe-path';
+import { jobFolderName } from './safe-path';
 import type { DownloadItemView } from './types';
 
 export interface DownloadsServiceDeps {
@@ -152,7 +152,7 @@ export class DownloadsService {
     if (files.length === 0) throw new AppError('not-found', 'This job has no result files to download (yet).');
     const wanted = names ? files.filter((file) => names.includes(file.name)) : files;
     if (wanted.length === 0) throw new AppError('not-found', 'None of those files belongs to this job.');
-    const destDir = path.join(server.downloadDir, sanitizeSegment(`${job.id}-${job.name || job.id}`, job.id));
+    const destDir = path.join(server.downloadDir, jobFolderName(job.id, job.name));
     return (await this.deps.manager.enqueue(wanted, { destDir, jobFiles: files })).map(toPublic);
   }
 }

@@ -2,6 +2,7 @@
 // (cloudgene-api.md 4.5: `statistics/snps-excluded.txt`): subfolders are kept, anything that could
 // leave the job folder or that one of the three desktop OSes cannot store is refused.
 import path from 'node:path';
+import { jobDisplayName } from '../../shared/html-text';
 
 export type SafePathResult = { ok: true; path: string; relative: string } | { ok: false; reason: string };
 
@@ -50,15 +51,13 @@ export function unsafeNameReason(name: string): string | null {
 }
 
 /**
- * The default folder of one job's results: `<Downloads>/<app>/<server>/<jobId>-<job name>`.
- * Every part is made safe for Windows, macOS and Linux.
+ * The folder of one job's results below the server's results folder: `<jobId>-<job name>`, with
+ * the name as the user typed it (the server sends it HTML-escaped) and safe for every OS.
  */
-export function defaultJobFolder(downloadsDir: string, appName: string, serverLabel: string, jobId: string, jobName: string): string {
+export function jobFolderName(jobId: string, rawJobName: string | null | undefined): string {
   const id = sanitizeSegment(jobId, 'job');
-  // The server stores job names HTML-escaped (cloudgene-api.md 5.2 rule 4): show `&`, not `&amp;`.
-  const name = sanitizeSegment(decodeHtmlEntities(jobName), '');
-  const jobFolder = name && name !== id ? truncateBytes(`${id}-${name}`, 120) : id;
-  return path.join(downloadsDir, sanitizeSegment(appName, 'Imputation'), sanitizeSegment(serverLabel, 'server'), jobFolder);
+  const name = sanitizeSegment(jobDisplayName(rawJobName, jobId), '');
+  return name && name !== id ? truncateBytes(`${id}-${name}`, 120).replace(/[. ]+$/, '') : id;
 }
 
 /** Turns any text into one file-name segment every OS accepts; `fallback` when nothing is left. */
@@ -83,18 +82,6 @@ function truncateBytes(text: string, maxBytes: number): string {
     out += char;
   }
   return out;
-}
-
-const NAMED_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
-
-export function decodeHtmlEntities(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (whole, body: string) => {
-    if (body[0] === '#') {
-      const code = body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
-      return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-    }
-    return NAMED_ENTITIES[body.toLowerCase()] ?? whole;
-  });
 }
 
 function printable(name: string): string {

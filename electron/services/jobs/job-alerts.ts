@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Preferences } from '../../ipc/contract';
 import type { Job } from '../cloudgene/schemas';
 import type { Notifier } from '../ports';
+import { jobDisplayName } from '../../shared/html-text';
 import { loadJsonFile, writeJsonAtomic } from '../storage/json-file';
 import { isFailure, isLive, isSuccess } from '../../shared/job-states';
 import { filesOf, firstErrorOf, type ServerRef } from './job-view';
@@ -56,7 +57,7 @@ export class JobAlerts {
         if (this.preferences().notify.retiring) {
           this.notifier.notify({
             kind: 'job-retiring',
-            title: `Results of ${job.name || job.id} will be deleted soon`,
+            title: `Results of ${jobDisplayName(job.name, job.id)} will be deleted soon`,
             body: `The server deletes them on ${formatDate(job.deletedOn)}. Download them before then.`,
             route: 'jobs',
             param: `${server.id}/${job.id}`,
@@ -81,7 +82,7 @@ export class JobAlerts {
 
   private notifyOutcome(server: ServerRef, job: Job): void {
     const notify = this.preferences().notify;
-    const name = job.name || job.id;
+    const name = jobDisplayName(job.name, job.id);
     const target = { route: 'jobs' as const, param: `${server.id}/${job.id}` };
     if (isSuccess(job.state) && notify.succeeded) {
       const files = filesOf(job).length;

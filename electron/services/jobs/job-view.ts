@@ -1,5 +1,6 @@
 // Turns the server's job JSON into what the screens show: progress from "(done/total)" step
 // messages, the validation summary's facts, the QC statistics, files with credits.
+import { jobDisplayName } from '../../shared/html-text';
 import type { JobDetail, JobSummary } from '../../ipc/contract';
 import type { Job } from '../cloudgene/schemas';
 
@@ -48,7 +49,7 @@ export function toSummary(job: Job, server: ServerRef, now: number): JobSummary 
     serverId: server.id,
     serverLabel: server.label,
     id: job.id,
-    name: job.name || job.id,
+    name: jobDisplayName(job.name, job.id),
     application: job.application,
     state: job.state,
     jobsAhead: job.state === 1 && job.positionInQueue >= 0 ? job.positionInQueue : null,
