@@ -16,6 +16,8 @@ export interface ResolvedOptions {
   downloadCredits: number;
   faults: boolean;
   mail: boolean;
+  /** The demo server lets its API token delete jobs (the real servers refuse: login tokens only). */
+  apiTokenMayDelete: boolean;
 }
 
 /** Everything a route handler may touch. */

@@ -39,6 +39,8 @@ export interface EmulatorOptions {
   faults?: boolean;
   /** When true the Summary names the user's e-mail instead of showing the generated password. Default false. */
   mail?: boolean;
+  /** Let API tokens delete jobs, as a playground (the demo server); real servers answer 403. Default false. */
+  apiTokenMayDelete?: boolean;
   log?: (line: string) => void;
 }
 
@@ -67,6 +69,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     downloadCredits: options.downloadCredits ?? profile.defaultDownloadCredits,
     faults: options.faults ?? false,
     mail: options.mail ?? false,
+    apiTokenMayDelete: options.apiTokenMayDelete ?? false,
   };
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'cloudgene-emulator-')));

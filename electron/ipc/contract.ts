@@ -3,8 +3,8 @@
 import { z } from 'zod';
 
 import { appInfo, chosenFile, desktopNotification, dirListing, notice, preferences, routeTarget } from './schemas/app';
-import { downloadItem, downloadProgress, downloadTotals } from './schemas/downloads';
-import { jobDetail, jobRef, jobSummary } from './schemas/jobs';
+import { downloadItem, downloadProgress, downloadTotals, waitingDownload } from './schemas/downloads';
+import { jobDetail, jobPasswordStatus, jobRef, jobSummary } from './schemas/jobs';
 import { jobForm, preflightReport, preflightRequest, startUploadRequest, uploadView } from './schemas/new-job';
 import { serverView } from './schemas/servers';
 
@@ -84,14 +84,36 @@ export const invokeChannels = {
   'preflight:check': { request: preflightRequest, response: preflightReport },
   'preflight:cancel': { request: z.object({ checkId: z.string() }).strict(), response: z.object({ canceled: z.boolean() }) },
   'uploads:cancel': { request: z.object({ id: z.string() }).strict(), response: uploadView },
+  /** Sends a failed upload again, whole, with the same results password. */
+  'uploads:retry': { request: z.object({ id: z.string() }).strict(), response: uploadView },
+  /** Forgets a finished upload (one that never became a job lets go of its password). */
+  'uploads:dismiss': { request: z.object({ id: z.string() }).strict(), response: z.object({ dismissed: z.boolean() }) },
   /** Copies a job's results password from the keychain to the clipboard (it never comes to this window). */
   'jobs:copyPassword': { request: jobRef, response: z.object({ copied: z.boolean() }) },
+  /**
+   * Shows a results password, only while this computer cannot keep it (no or a locked keychain)
+   * and the user must write it down; otherwise refused ("Copy" works from main).
+   */
+  'jobs:revealPassword': { request: jobRef, response: z.object({ password: z.string() }) },
+  /** Saves a results password to a text file the user chooses (the results folder in the preview). */
+  'jobs:savePassword': { request: jobRef, response: z.object({ path: z.string().nullable() }) },
+  /** The user has saved the password themselves: the job page stops asking. */
+  'jobs:acknowledgePassword': { request: jobRef, response: jobPasswordStatus },
   /** Downloads all files of a job, or the named ones, into the server's folder for results. */
   'downloads:start': {
     request: z.object({ serverId: z.string(), jobId: z.string(), names: z.array(z.string()).optional() }).strict(),
-    response: z.array(downloadItem),
+    /** `waiting` when the server did not answer: the request is kept and tried again by itself. */
+    response: z.object({ items: z.array(downloadItem), waiting: waitingDownload.nullable() }),
   },
-  'downloads:list': { request: empty, response: z.object({ items: z.array(downloadItem), totals: downloadTotals }) },
+  'downloads:list': {
+    request: empty,
+    response: z.object({ items: z.array(downloadItem), totals: downloadTotals, waiting: z.array(waitingDownload) }),
+  },
+  /** Drops a "Download all" that waits for its server. */
+  'downloads:cancelWaiting': {
+    request: z.object({ serverId: z.string(), jobId: z.string() }).strict(),
+    response: z.object({ removed: z.boolean() }),
+  },
   'downloads:pause': { request: z.object({ id: z.string() }).strict(), response: z.object({ ok: z.boolean() }) },
   /** `spendCredit` confirms a retry that costs one of the file's download credits. */
   'downloads:resume': { request: z.object({ id: z.string(), spendCredit: z.boolean().optional() }).strict(), response: z.object({ ok: z.boolean() }) },
@@ -139,6 +161,8 @@ export const eventChannels = {
   /** Throttled by the manager (a few per second per transfer). */
   'downloads:progress': downloadProgress,
   'downloads:totals': downloadTotals,
+  /** The requests waiting for their server changed. */
+  'downloads:waiting': z.array(waitingDownload),
   /** An upload moved (at most 10 times a second while sending). */
   'uploads:changed': uploadView,
   'app:notice': notice,

@@ -14,6 +14,11 @@ export type SenderGuard<Sender> = (sender: Sender) => boolean;
 export interface RegisterOptions {
   /** Unexpected (non-AppError) failures are reported here; the renderer gets a generic message. */
   onUnexpectedError?: (channel: string, error: unknown) => void;
+  /**
+   * Checks every answer against its response schema (tests and the e2e preview turn this on):
+   * an answer that does not fit is reported as unexpected and never reaches the window.
+   */
+  validateAnswers?: boolean;
 }
 
 export function registerIpc<Sender>(ipc: IpcLike<Sender>, handlers: IpcHandlers, senderGuard: SenderGuard<Sender>, options: RegisterOptions = {}): void {
@@ -41,7 +46,13 @@ async function dispatch(
     const handler = handlers[channel] as (request: unknown) => unknown;
     const value = await handler(parsed.data);
     // Plain JSON only: a Date, Map or class instance would arrive differently over each transport.
-    return { ok: true, value: value === undefined ? null : JSON.parse(JSON.stringify(value)) };
+    const plain: unknown = value === undefined ? null : JSON.parse(JSON.stringify(value));
+    if (options.validateAnswers) {
+      const checked = invokeChannels[channel].response.safeParse(plain);
+      if (!checked.success)
+        throw new Error(`The answer of ${channel} does not fit its schema: ${checked.error.issues[0]?.path.join('.')} ${checked.error.issues[0]?.message}`);
+    }
+    return { ok: true, value: plain };
   } catch (error) {
     if (error instanceof AppError) return failure(error.code, error.message);
     options.onUnexpectedError?.(channel, error);

@@ -49,6 +49,7 @@ export function serverProblemOf(error: unknown): { problem: CheckProblem; detail
   const code = error instanceof AppError || error instanceof CloudgeneError ? error.code : null;
   if (code === 'unauthorized') return { problem: 'expired', detail: null };
   if (code === 'token-revoked') return { problem: 'revoked', detail: null };
+  if (code === 'keychain-unavailable') return { problem: 'locked', detail: null };
   if (error instanceof CloudgeneError && code === 'maintenance') return { problem: 'maintenance', detail: error.serverMessage ?? null };
   return { problem: 'unreachable', detail: error instanceof Error ? error.message : String(error) };
 }

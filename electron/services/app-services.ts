@@ -9,16 +9,18 @@ import { isAllowedExternalUrl } from './security/external-url';
 import { SettingsStore } from './settings/settings-store';
 import path from 'node:path';
 import { DownloadManager } from './downloads/manager';
-import { DownloadsService } from './downloads/downloads-service';
+import { downloadWaitRules, DownloadsService } from './downloads/downloads-service';
+import { WaitingJobs } from './downloads/waiting-jobs';
 import { withErrorTranslation } from './app-errors';
 import { JobAlerts } from './jobs/job-alerts';
 import { JobWatcher } from './jobs/job-watcher';
 import { JobsService } from './jobs/jobs-service';
-import { copySecretToClipboard } from './jobs/password-clipboard';
+import { JobPasswords } from './passwords/job-passwords';
+import { PasswordActions } from './passwords/password-actions';
 import { NewJobService } from './newjob/new-job-service';
 import { PreflightService } from './newjob/preflight-service';
 import { createDemoHost } from './servers/demo-host';
-import { secretAccounts } from './secrets/secret-store';
+import { KEYCHAIN_LOCKED_MESSAGE } from './secrets/secret-store';
 import { UploadQueue } from './upload-queue/upload-queue';
 import type { DemoHost } from './servers/demo-session';
 import { ServersService } from './servers/servers-service';
@@ -62,7 +64,11 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
       message: 'No keychain is available on this system, so API tokens are kept in memory for this run only. You will paste them again after a restart.',
     });
   }
+  if (ports.secrets.kind === 'keychain' && (await ports.secrets.check()) === 'locked') {
+    notices.push({ level: 'warning', message: `${KEYCHAIN_LOCKED_MESSAGE} Until then the app cannot read your tokens or results passwords.` });
+  }
   const files = new FileRegistry();
+  const passwords = await JobPasswords.open(ports.userDataDir, ports.secrets);
   const dispatcher = createDispatcher({ proxyUrl: options.proxyUrl });
   const servers = new ServersService({
     settings,
@@ -74,6 +80,10 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
     dispatcher,
     demo: options.demo ?? createDemoHost(ports.log),
     downloadsDir: ports.downloadsDir,
+    onRemoved: async (server) => {
+      await passwords.forgetServer(server.url);
+      waiting.remove(server.id);
+    },
   });
   await servers.init();
   if (options.checkServersOnStart ?? true) void servers.refreshAll();
@@ -92,10 +102,27 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
       .filter((server) => server.kind === 'demo')
       .map((server) => server.id),
   });
-  const downloads = new DownloadsService({
+  const waiting = await WaitingJobs.open({
+    userDataDir: ports.userDataDir,
+    attempt: (request) => downloads.attemptWaiting(request),
+    isTransient: downloadWaitRules.isTransient,
+    describe: downloadWaitRules.describe,
+    onChange: (list) => ports.events.emit('downloads:waiting', list),
+    onDropped: (request, error) =>
+      ports.notifier.notify({
+        kind: 'downloads-done',
+        title: `The download of ${request.jobId} could not start`,
+        body: downloadWaitRules.describe(error),
+        route: 'jobs',
+        param: `${request.serverId}/${request.jobId}`,
+      }),
+    log: (line) => ports.log.info(line),
+  });
+  const downloads: DownloadsService = new DownloadsService({
     manager,
     servers,
-    secrets: ports.secrets,
+    waiting,
+    passwordOf: async (serverId, jobId) => (await jobs.passwordOf(serverId, jobId)).password,
     events: ports.events,
     notifier: ports.notifier,
     log: ports.log,
@@ -104,7 +131,7 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
   const jobs = new JobsService({
     servers,
     events: ports.events,
-    secrets: ports.secrets,
+    passwords,
     alerts,
     onSucceeded: (serverId, job) => void downloads.onJobSucceeded(serverId, job),
   });
@@ -124,7 +151,7 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
   const uploads = new UploadQueue({
     servers,
     jobs,
-    secrets: ports.secrets,
+    passwords,
     events: ports.events,
     log: ports.log,
     keepAwake: ports.keepAwake,
@@ -140,10 +167,13 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
   ports.network?.onOnline(() => {
     watcher.resume('offline');
     manager.setOnline(true);
+    downloads.online();
     uploads.setOnline(true);
     void servers.refreshAll(); // server cards may still say "unreachable" from while it was down
   });
   const preflight = new PreflightService({ servers, files, events: ports.events, formOf: (serverId) => newJob.fieldsOf(serverId) });
+
+  const passwordActions = new PasswordActions({ servers, jobs, passwords, clipboard: ports.clipboard, saveDialog: ports.saveDialog });
 
   const serverHosts = () =>
     settings
@@ -181,16 +211,15 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
     'preflight:check': (request) => preflight.check(request),
     'preflight:cancel': ({ checkId }) => preflight.cancel(checkId),
     'uploads:cancel': ({ id }) => uploads.cancel(id),
-    'jobs:copyPassword': async ({ serverId, jobId }) => {
-      const server = servers.list().find((candidate) => candidate.id === serverId);
-      if (!server) throw new AppError('not-found', 'That server is no longer in your list.');
-      const password = await ports.secrets.get(secretAccounts.jobPassword(server.url, jobId));
-      if (!password)
-        throw new AppError('not-found', 'No password for this job is in the keychain: it was not submitted from this app, or the keychain entry was removed.');
-      return copySecretToClipboard(ports.clipboard, password);
-    },
+    'uploads:retry': ({ id }) => uploads.retry(id),
+    'uploads:dismiss': ({ id }) => uploads.dismiss(id),
+    'jobs:copyPassword': ({ serverId, jobId }) => passwordActions.copy(serverId, jobId),
+    'jobs:revealPassword': ({ serverId, jobId }) => passwordActions.reveal(serverId, jobId),
+    'jobs:savePassword': ({ serverId, jobId }) => passwordActions.save(serverId, jobId),
+    'jobs:acknowledgePassword': ({ serverId, jobId }) => passwordActions.acknowledge(serverId, jobId),
     'downloads:start': ({ serverId, jobId, names }) => downloads.start(serverId, jobId, names),
     'downloads:list': () => downloads.list(),
+    'downloads:cancelWaiting': ({ serverId, jobId }) => downloads.cancelWaiting(serverId, jobId),
     'downloads:pause': ({ id }) => downloads.pause(id),
     'downloads:resume': ({ id, spendCredit }) => downloads.resume(id, spendCredit),
     'downloads:cancel': ({ id }) => downloads.cancel(id),
@@ -232,6 +261,7 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
       closed = true;
       watcher.stop();
       await alerts.flush();
+      await passwords.flush();
       await downloads.close();
       await servers.close();
       await dispatcher.close();

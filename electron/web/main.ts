@@ -62,7 +62,9 @@ async function main(): Promise<void> {
       closeServices = () => services.close();
       return services.handlers;
     },
-    onUnexpectedError: (channel, error) => log.error(`${channel} failed`, error),
+    // The end-to-end tests fail on any such line (tests/e2e/fixtures.ts).
+    onUnexpectedError: (channel, error) => log.error(`unexpected failure in ${channel}`, error),
+    validateAnswers: process.env.IMPUTATION_DESKTOP_CHECK_ANSWERS === '1',
   });
 
   console.log(`Imputation Desktop preview: ${preview.url}`);

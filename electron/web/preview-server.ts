@@ -18,6 +18,8 @@ export interface PreviewOptions {
   /** Builds the services once the hub (their EventSink) exists. */
   createHandlers: (events: WebSocketHub) => Promise<IpcHandlers>;
   onUnexpectedError?: (channel: string, error: unknown) => void;
+  /** Check every answer against its schema (the end-to-end tests turn this on). */
+  validateAnswers?: boolean;
 }
 
 export interface RunningPreview {
@@ -44,6 +46,7 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Runni
   const handlers = await options.createHandlers(hub);
   registerIpc<PreviewClient>(hub, handlers, (client) => client.authenticated, {
     onUnexpectedError: options.onUnexpectedError,
+    validateAnswers: options.validateAnswers,
   });
 
   const rendererDir = path.resolve(options.rendererDir);

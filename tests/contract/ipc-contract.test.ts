@@ -46,7 +46,7 @@ beforeEach(async () => {
   const second = emulator.control.addUser({ username: `contract${Date.now()}${Math.random()}`.replace('.', '') });
   serverId = (await services.handlers['servers:add']({ kind: 'custom', url: emulator.url, token: second.token, label: 'Second' })).id;
   ipc = new FakeIpc();
-  registerIpc(ipc, services.handlers, trusted);
+  registerIpc(ipc, services.handlers, trusted, { validateAnswers: true });
   vcfPath = path.join(services.userDataDir, 'chr20 sample.vcf.gz');
   await writeFile(vcfPath, 'not really a vcf');
 });
@@ -80,9 +80,15 @@ function samples(): { [C in InvokeChannel]: RequestOf<C> } {
     'preflight:check': { checkId: 'c1', serverId, fileIds: ['unknown-file'], values: {} },
     'preflight:cancel': { checkId: 'c1' },
     'uploads:cancel': { id: 'no-such-upload' },
+    'uploads:retry': { id: 'no-such-upload' },
+    'uploads:dismiss': { id: 'no-such-upload' },
     'jobs:copyPassword': { serverId, jobId: 'job-20990101-000000-000' },
+    'jobs:revealPassword': { serverId, jobId: 'job-20990101-000000-000' },
+    'jobs:savePassword': { serverId, jobId: 'job-20990101-000000-000' },
+    'jobs:acknowledgePassword': { serverId, jobId: 'job-20990101-000000-000' },
     'downloads:start': { serverId, jobId: 'job-20990101-000000-000' },
     'downloads:list': {},
+    'downloads:cancelWaiting': { serverId, jobId: 'job-20990101-000000-000' },
     'downloads:pause': { id: 'none' },
     'downloads:resume': { id: 'none' },
     'downloads:cancel': { id: 'none' },
@@ -182,8 +188,18 @@ describe('window.api', () => {
       'shell',
       'uploads',
     ]);
-    expect(Object.keys(api.jobs).sort()).toEqual(['cancel', 'copyPassword', 'delete', 'get', 'list', 'restart']);
-    expect(Object.keys(api.uploads).sort()).toEqual(['cancel', 'list', 'start']);
+    expect(Object.keys(api.jobs).sort()).toEqual([
+      'acknowledgePassword',
+      'cancel',
+      'copyPassword',
+      'delete',
+      'get',
+      'list',
+      'restart',
+      'revealPassword',
+      'savePassword',
+    ]);
+    expect(Object.keys(api.uploads).sort()).toEqual(['cancel', 'dismiss', 'list', 'retry', 'start']);
     expect(Object.keys(api.servers).sort()).toEqual(['add', 'addDemo', 'list', 'refresh', 'remove', 'replaceToken', 'signOut', 'update']);
     expect(Object.keys(api.files).sort()).toEqual(['listDir', 'openDialog', 'register']);
     expect(Object.isFrozen(api)).toBe(true);

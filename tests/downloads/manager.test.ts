@@ -159,7 +159,8 @@ describe('DownloadManager', () => {
     const second = await fx.open();
     const [again] = await second.enqueue([file], { destDir: fx.destDir });
     expect(again.state).toBe('completed');
-    expect(again.alreadyComplete).toBe(true);
+    expect(again.id).toBe(item.id); // the same row, not a second one
+    expect(second.list()).toHaveLength(1);
     expect(server.shareRequests.get(file.hash)).toBe(1);
 
     // A file changed or removed on disk is fetched again.

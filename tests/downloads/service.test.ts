@@ -68,7 +68,8 @@ async function writeFixture(name: string): Promise<string> {
 describe('downloads in the app', () => {
   it('downloads every file of a job into the server folder, one credit each, then extracts with the keychain password', async () => {
     const jobId = await succeededJob('study-b');
-    const items = await services.handlers['downloads:start']({ serverId, jobId });
+    const { items, waiting } = await services.handlers['downloads:start']({ serverId, jobId });
+    expect(waiting).toBeNull();
     expect(items.length).toBeGreaterThan(3);
     const list = await until(
       () => services.handlers['downloads:list']({}),
@@ -88,13 +89,14 @@ describe('downloads in the app', () => {
     await expect(services.handlers['downloads:extract']({ serverId, jobId, password: 'wrong-password-123' })).rejects.toMatchObject({ code: 'wrong-password' });
 
     // Asking again downloads nothing: the files are complete on disk.
-    const again = await services.handlers['downloads:start']({ serverId, jobId, names: ['chr_20.zip'] });
+    const { items: again } = await services.handlers['downloads:start']({ serverId, jobId, names: ['chr_20.zip'] });
     await until(
       () => services.handlers['downloads:list']({}),
       (l) => l.items.filter((item) => item.id === again[0]!.id).every((item) => item.state === 'completed'),
     );
-    const record = (await services.handlers['downloads:list']({})).items.find((item) => item.id === again[0]!.id)!;
-    expect(record.alreadyComplete).toBe(true);
+    const after = (await services.handlers['downloads:list']({})).items;
+    expect(after.filter((item) => item.name === 'chr_20.zip')).toHaveLength(1); // no second row
+    expect(after.find((item) => item.id === again[0]!.id)!.creditsSpent).toBe(1);
     expect(services.notifications.some((n) => n.kind === 'downloads-done')).toBe(true);
   });
 

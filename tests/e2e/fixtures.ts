@@ -19,7 +19,8 @@ export interface PreviewApp {
 async function startPreview(userDataDir: string): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   const child = spawn(process.execPath, ['dist/web/web.cjs', '--port', '0', '--user-data', userDataDir], {
     cwd: root,
-    env: { ...process.env, HOME: userDataDir },
+    // Every answer is checked against its schema; a mismatch is an unexpected failure (below).
+    env: { ...process.env, HOME: userDataDir, IMPUTATION_DESKTOP_CHECK_ANSWERS: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let text = '';
@@ -48,6 +49,11 @@ export const test = base.extend<{ app: PreviewApp }>({
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
     await rm(userDataDir, { recursive: true, force: true });
+    // A test passes only if the app had no unexpected failure behind the scenes.
+    const unexpected = output()
+      .split('\n')
+      .filter((line) => line.includes('unexpected failure in'));
+    if (unexpected.length > 0) throw new Error(`The app logged unexpected failures:\n${unexpected.join('\n')}`);
   },
 });
 

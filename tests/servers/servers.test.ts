@@ -87,7 +87,7 @@ describe('adding a server', () => {
       serverName: 'Michigan Imputation Server 2',
       user: { username: user.username, fullName: expect.stringContaining('Test User') },
       status: 'ok',
-      tokenStorage: 'memory',
+      tokenStorage: 'keychain',
     });
     expect(view.tokenExpiresAt).toBeGreaterThan(Date.now() + 29 * DAY);
     expect(view.apps.map((app) => app.id)).toContain('imputationserver2@2.0.12');

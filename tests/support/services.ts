@@ -5,7 +5,9 @@ import path from 'node:path';
 import type { EventChannel } from '../../electron/ipc/contract';
 import { createAppServices, type AppServices } from '../../electron/services/app-services';
 import type { DesktopNotification, Ports } from '../../electron/services/ports';
-import { MemorySecretStore } from '../../electron/services/secrets/secret-store';
+import { KeytarSecretStore } from '../../electron/services/secrets/keytar-store';
+import type { SecretStore } from '../../electron/services/secrets/secret-store';
+import { FakeKeytar } from './fake-keytar';
 import type { ServiceOptions } from '../../electron/services/app-services';
 
 export interface TestServices extends AppServices {
@@ -14,7 +16,10 @@ export interface TestServices extends AppServices {
   logLines: string[];
   opened: string[];
   notifications: DesktopNotification[];
-  secrets: MemorySecretStore;
+  /** The keychain the services use: a KeytarSecretStore over a FakeKeytar unless the test gave one. */
+  secrets: SecretStore;
+  /** The fake keytar behind it (lock it to try a locked keychain); null when the test gave its own store. */
+  keytar: FakeKeytar | null;
   dispose(): Promise<void>;
 }
 
@@ -24,7 +29,8 @@ export async function createTestServices(overrides: Partial<Ports> = {}, options
   const logLines: string[] = [];
   const opened: string[] = [];
   const notifications: DesktopNotification[] = [];
-  const secrets = new MemorySecretStore();
+  const keytar = overrides.secrets ? null : new FakeKeytar();
+  const secrets = overrides.secrets ?? new KeytarSecretStore(keytar!, 'org.imputationdesktop.test');
   const services = await createAppServices(
     {
       mode: 'web',
@@ -58,6 +64,7 @@ export async function createTestServices(overrides: Partial<Ports> = {}, options
     opened,
     notifications,
     secrets,
+    keytar,
     async dispose() {
       await services.close();
       await rm(userDataDir, { recursive: true, force: true });

@@ -139,6 +139,7 @@ describe('uploads seen from events and from the list', () => {
     rate: 0,
     etaSeconds: null,
     jobId: null,
+    passwordState: null,
     error: null,
     createdAt,
     finishedAt: null,

@@ -97,7 +97,7 @@ describe('uploads', () => {
     expect(events).toEqual(expect.arrayContaining(['queued', 'checking', 'uploading', 'submitted']));
     expect(JSON.stringify(services.events)).not.toContain(password!);
     const detail = await services.handlers['jobs:get']({ serverId, jobId: done.jobId! });
-    expect(detail.hasPassword).toBe(true);
+    expect(detail.password).toEqual({ state: 'keychain', available: true, delivery: null });
   });
 
   it('holds a queued upload while offline and sends it when the network is back', async () => {

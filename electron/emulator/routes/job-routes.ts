@@ -103,9 +103,9 @@ export function restartJob(ctx: RequestContext): void {
   sendJson(ctx.res, 200, { success: true, message: 'Your job was successfully added to the job queue.', type: 0, time: 0 });
 }
 
-/** DELETE /api/v2/jobs/{id}: login token only (an API token gets 403). */
+/** DELETE /api/v2/jobs/{id}: login token only (an API token gets 403), unless the demo allows it. */
 export function deleteJob(ctx: RequestContext): void {
-  const user = jobsCaller(ctx, false);
+  const user = jobsCaller(ctx, ctx.state.options.apiTokenMayDelete);
   if (!user) return;
   const job = ownJob(ctx, user, ctx.params[0]);
   if (!job) return;

@@ -51,3 +51,18 @@ export const downloadTotals = z.object({
   running: z.number(),
   queued: z.number(),
 });
+
+/** "Download all" asked while the server did not answer: it waits and is tried again. */
+export const waitingDownload = z.object({
+  serverId: z.string(),
+  serverLabel: z.string(),
+  jobId: z.string(),
+  /** The files asked for; null = every file of the job. */
+  names: z.array(z.string()).nullable(),
+  /** Started by a job's success (the server's "download automatically" setting), not by the user. */
+  automatic: z.boolean(),
+  reason: z.string(),
+  since: z.number(),
+  nextTryAt: z.number(),
+});
+export type WaitingDownload = z.infer<typeof waitingDownload>;

@@ -30,6 +30,22 @@ export const jobMessage = z.object({
   html: z.string(),
 });
 
+/** What the app knows of a job's results password (the secret itself never comes here, except by reveal). */
+export const jobPasswordStatus = z.object({
+  /**
+   * 'keychain': kept there, the app uses it. 'unsaved': this computer cannot keep it (no or a locked
+   * keychain) and the user has not said they saved it. 'saved-by-you': the same, and they have.
+   * 'lost': submitted from this app, but the password was not kept on this computer. 'locked':
+   * the keychain is locked. 'unknown': not submitted from this app.
+   */
+  state: z.enum(['keychain', 'unsaved', 'saved-by-you', 'lost', 'locked', 'unknown']),
+  /** The app can use it now (copy, extract): from the keychain, this run's memory, or the job's Summary. */
+  available: z.boolean(),
+  /** How the server gave it to the user: by e-mail, or in the Summary step (mail off); null = not said yet. */
+  delivery: z.enum(['email', 'summary']).nullable(),
+});
+export type JobPasswordStatus = z.infer<typeof jobPasswordStatus>;
+
 export const jobDetail = jobSummary.extend({
   steps: z.array(z.object({ name: z.string(), messages: z.array(jobMessage) })),
   /** Key facts from the Input Validation summary (panel, build, phasing, samples...). */
@@ -45,8 +61,7 @@ export const jobDetail = jobSummary.extend({
     }),
   ),
   firstError: z.string().nullable(),
-  /** The results password is in the keychain (it was set when submitting from this app). */
-  hasPassword: z.boolean(),
+  password: jobPasswordStatus,
   /** The job's page on the server's website. */
   webUrl: z.string(),
 });

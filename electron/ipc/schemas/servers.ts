@@ -14,6 +14,7 @@ export const serverStatus = z.enum([
   'maintenance',
   'unreachable',
   'starting', // the demo server is starting
+  'locked', // the keychain is locked: the token cannot be read until it is unlocked
 ]);
 export type ServerStatus = z.infer<typeof serverStatus>;
 

@@ -2,27 +2,35 @@
 // password for extraction from the keychain, events to the window, a notification when a job's
 // downloads are done, and automatic downloads when a job succeeds.
 import path from 'node:path';
-import { AppError, type DownloadItem, type EventSink } from '../../ipc/contract';
+import { AppError, type DownloadItem, type EventSink, type WaitingDownload } from '../../ipc/contract';
 import type { Job } from '../cloudgene/schemas';
 import type { Logger, Notifier } from '../ports';
-import { secretAccounts, type SecretStore } from '../secrets/secret-store';
+import { CloudgeneError } from '../cloudgene/errors';
 import type { ServersService } from '../servers/servers-service';
 import { extractionError } from '../app-errors';
+import { jobDisplayName } from '../../shared/html-text';
 import { extractZip } from './extract';
 import { resultFilesOfJob } from './job-files';
 import type { DownloadManager } from './manager';
 import { jobFolderName } from './safe-path';
 import type { DownloadItemView } from './types';
+import type { WaitingJobs } from './waiting-jobs';
 
 export interface DownloadsServiceDeps {
   manager: DownloadManager;
   servers: ServersService;
-  secrets: SecretStore;
+  /** The job's results password where the app has it (keychain, this run, the job's Summary). */
+  passwordOf: (serverId: string, jobId: string) => Promise<string | null>;
+  /** Requests waiting for their server (kept across restarts). */
+  waiting: WaitingJobs;
   events: EventSink;
   notifier: Notifier;
   log: Logger;
   showInFolder?: (file: string) => void;
 }
+
+/** The encrypted result archives (`chr_20.zip`, `chr_X.zip`). */
+const RESULTS_ZIP = /(^|\/)chr_[^/]+\.zip$/;
 
 export class DownloadsService {
   private readonly unsubscribe: () => void;
@@ -63,21 +71,51 @@ export class DownloadsService {
     });
   }
 
-  /** All files of a job, or the named ones. One GET per file; complete files are skipped. */
-  async start(serverId: string, jobId: string, names?: string[]): Promise<DownloadItem[]> {
-    const job = await this.deps.servers.use(serverId, (client) => client.job(jobId));
-    return this.enqueueJob(serverId, job, names);
+  /**
+   * All files of a job, or the named ones. One GET per file; complete files are skipped. When the
+   * server does not answer, the request waits and is tried again by itself (nothing is spent).
+   */
+  async start(serverId: string, jobId: string, names?: string[]): Promise<{ items: DownloadItem[]; waiting: WaitingDownload | null }> {
+    try {
+      return { items: await this.fetchAndEnqueue(serverId, jobId, names ?? null, false), waiting: null };
+    } catch (error) {
+      if (!isTransient(error)) throw error;
+      return {
+        items: [],
+        waiting: this.deps.waiting.add({ serverId, serverLabel: this.server(serverId).label, jobId, names: names ?? null, automatic: false }, error),
+      };
+    }
   }
 
-  /** Called when a job succeeds: downloads everything if the server's setting says so. */
+  /** Called when a job the app saw live has succeeded: downloads everything if the server's setting says so. */
   async onJobSucceeded(serverId: string, job: Job): Promise<void> {
     const server = this.deps.servers.list().find((candidate) => candidate.id === serverId);
     if (!server?.autoDownload) return;
-    await this.enqueueJob(serverId, job).catch((error: unknown) => this.deps.log.warn(`Automatic download of ${job.id} failed: ${String(error)}`));
+    try {
+      // A job seen in a list comes without its files (docs/server-behaviour.md#job-list): read it whole.
+      await this.fetchAndEnqueue(serverId, job.id, null, true);
+    } catch (error) {
+      if (isTransient(error)) this.deps.waiting.add({ serverId, serverLabel: server.label, jobId: job.id, names: null, automatic: true }, error);
+      else this.deps.log.warn(`Automatic download of ${job.id} failed: ${describe(error)}`);
+    }
   }
 
-  list(): { items: DownloadItem[]; totals: ReturnType<DownloadManager['totals']> } {
-    return { items: this.deps.manager.list().map(toPublic), totals: this.deps.manager.totals() };
+  list(): { items: DownloadItem[]; totals: ReturnType<DownloadManager['totals']>; waiting: WaitingDownload[] } {
+    return { items: this.deps.manager.list().map(toPublic), totals: this.deps.manager.totals(), waiting: this.deps.waiting.list() };
+  }
+
+  cancelWaiting(serverId: string, jobId: string): { removed: boolean } {
+    return { removed: this.deps.waiting.remove(serverId, jobId) };
+  }
+
+  /** The network is back: waiting requests are tried at once. */
+  online(): void {
+    void this.deps.waiting.tryNow();
+  }
+
+  /** What a waiting request does when its turn comes (see WaitingJobs). */
+  async attemptWaiting(request: { serverId: string; jobId: string; names: string[] | null; automatic: boolean }): Promise<void> {
+    await this.fetchAndEnqueue(request.serverId, request.jobId, request.names, request.automatic);
   }
 
   pause(id: string): { ok: boolean } {
@@ -113,17 +151,10 @@ export class DownloadsService {
     if (!server) throw new AppError('not-found', 'That server is no longer in your list.');
     const zips = this.deps.manager
       .list()
-      .filter(
-        (item) => item.serverId === serverId && item.jobId === jobId && item.state === 'completed' && item.path && /(^|\/)chr_[^/]+\.zip$/.test(item.name),
-      );
+      .filter((item) => item.serverId === serverId && item.jobId === jobId && item.state === 'completed' && item.path && RESULTS_ZIP.test(item.name));
     if (zips.length === 0) throw new AppError('not-found', 'Download the chr_*.zip files of this job first.');
-    const password = typed ?? (await this.deps.secrets.get(secretAccounts.jobPassword(server.url, jobId)));
-    if (!password) {
-      throw new AppError(
-        'not-found',
-        'The password of this job is not in the keychain (it was not submitted from this app). Type the password from the e-mail.',
-      );
-    }
+    const password = typed ?? (await this.deps.passwordOf(serverId, jobId));
+    if (!password) throw new AppError('not-found', 'The app does not have the password of this job. Type it to unpack the files.');
     let files = 0;
     const destDir = zips[0]!.destDir;
     for (const zip of zips) {
@@ -136,14 +167,37 @@ export class DownloadsService {
     return { archives: zips.length, files, destDir };
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
     this.unsubscribe();
-    return this.deps.manager.close();
+    await this.deps.waiting.close();
+    await this.deps.manager.close();
+  }
+
+  private server(serverId: string) {
+    const server = this.deps.servers.list().find((candidate) => candidate.id === serverId);
+    if (!server) throw new AppError('not-found', 'That server is no longer in your list.');
+    return server;
+  }
+
+  private async fetchAndEnqueue(serverId: string, jobId: string, names: string[] | null, automatic: boolean): Promise<DownloadItem[]> {
+    const job = await this.deps.servers.use(serverId, (client) => client.job(jobId));
+    if (!automatic) return this.enqueueJob(serverId, job, names ?? undefined);
+    // Automatic downloads never spend credits on zips the app has no password for: it says so first.
+    const zipNames = resultZips(job);
+    if (zipNames.length === 0 || (await this.deps.passwordOf(serverId, jobId).catch(() => null)) !== null) return this.enqueueJob(serverId, job);
+    const others = allNames(job).filter((name) => !zipNames.includes(name));
+    this.deps.notifier.notify({
+      kind: 'downloads-done',
+      title: `${jobDisplayName(job.name, job.id)}: zip files not downloaded`,
+      body: "The app does not know this job's results password, so it did not spend download credits on the chr_*.zip files. Download them from the job's page.",
+      route: 'jobs',
+      param: `${serverId}/${jobId}`,
+    });
+    return others.length > 0 ? this.enqueueJob(serverId, job, others) : [];
   }
 
   private async enqueueJob(serverId: string, job: Job, names?: string[]): Promise<DownloadItem[]> {
-    const server = this.deps.servers.list().find((candidate) => candidate.id === serverId);
-    if (!server) throw new AppError('not-found', 'That server is no longer in your list.');
+    const server = this.server(serverId);
     const files = resultFilesOfJob(
       { id: job.id, outputParams: job.outputParams.map((output) => ({ files: output.files.map((file) => ({ ...file, count: file.count ?? -1 })) })) },
       server.url,
@@ -160,3 +214,22 @@ export class DownloadsService {
 function toPublic(item: DownloadItemView): DownloadItem {
   return item as DownloadItem;
 }
+
+/** No answer, a server error or maintenance: worth waiting out. */
+function isTransient(error: unknown): boolean {
+  return error instanceof CloudgeneError && ['network', 'timeout', 'server-error', 'maintenance', 'invalid-response'].includes(error.code);
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function allNames(job: Job): string[] {
+  return job.outputParams.flatMap((output) => output.files.map((file) => file.name));
+}
+
+function resultZips(job: Job): string[] {
+  return allNames(job).filter((name) => RESULTS_ZIP.test(name));
+}
+
+export const downloadWaitRules = { isTransient, describe };

@@ -155,8 +155,11 @@ export class DownloadManager {
     const wanted = withMd5Companions(files, options.jobFiles ?? []);
     const added: DownloadItem[] = [];
     for (const { file, md5Of, hasMd5 } of wanted) {
-      const existing = this.findLive(file, options.destDir);
+      // One row per file and folder: asking again (another "Download all", an automatic download
+      // after a manual one) reuses it instead of adding a duplicate.
+      const existing = this.findExisting(file, options.destDir);
       if (existing) {
+        await this.again(existing, file, hasMd5);
         added.push(existing);
         continue;
       }
@@ -400,11 +403,9 @@ export class DownloadManager {
   private async afterFailure(item: DownloadItem, active: Active, error: DownloadError): Promise<void> {
     const reason = active.stopReason;
     if (error.code === 'aborted' || reason) {
-      // The state was set by pause() / cancel(); a shutdown leaves it queued for the next start.
-      if (reason === 'shutdown') {
-        item.state = 'queued';
-        await this.writer.save();
-      }
+      // The state was set by pause() / cancel(). A shutdown leaves it 'running' on disk, as a crash
+      // would: the next start puts it back in the queue under the credit policy (open()).
+      if (reason === 'shutdown') await this.writer.save();
       return;
     }
     const resumeValid = this.validResume(item) !== null;
@@ -566,20 +567,30 @@ export class DownloadManager {
     return item;
   }
 
-  private findLive(file: DownloadFile, destDir: string): DownloadItem | null {
+  /** The newest row for this file in this folder, in any state. */
+  private findExisting(file: DownloadFile, destDir: string): DownloadItem | null {
     const dir = path.resolve(destDir);
+    let found: DownloadItem | null = null;
     for (const item of this.items.values()) {
-      if (
-        item.serverId === file.serverId &&
-        item.jobId === file.jobId &&
-        item.name === file.name &&
-        item.destDir === dir &&
-        !FINAL_STATES.includes(item.state)
-      ) {
-        return item;
+      if (item.serverId === file.serverId && item.jobId === file.jobId && item.name === file.name && item.destDir === dir) {
+        if (!found || item.createdAt >= found.createdAt) found = item;
       }
     }
-    return null;
+    return found;
+  }
+
+  /** A file asked for again: left alone while it moves or is on disk, else its row starts again. */
+  private async again(item: DownloadItem, file: DownloadFile, hasMd5: boolean): Promise<void> {
+    if (!FINAL_STATES.includes(item.state) || item.path === null) return;
+    if (item.state === 'completed' && (await this.completed.findOnDisk(item.serverId, item.jobId, item.name, item.path))) return;
+    // The server's count of credits and its link are the fresh ones.
+    item.url = file.url;
+    item.creditsLeft = file.credits;
+    if (item.state === 'completed') {
+      // Downloaded before, but the file is gone from disk: fetch it again.
+      Object.assign(item, { state: 'canceled', receivedBytes: 0, totalBytes: null, alreadyComplete: false, checksum: hasMd5 ? 'pending' : 'none' });
+    }
+    this.resume(item.id);
   }
 
   private setState(item: DownloadItem, state: DownloadItem['state']): void {

@@ -37,16 +37,22 @@ export class JobAlerts {
     return new JobAlerts(file, value, notifier, preferences, now);
   }
 
-  /** Called with every fresh copy of a job; notifies on the transitions a user cares about. */
-  observe(server: ServerRef, job: Job): void {
+  /**
+   * Called with every fresh copy of a job; notifies on the transitions a user cares about.
+   * Returns the state it had moved from (also across a restart of the app), or null when the
+   * state did not change or the job is new to the app.
+   */
+  observe(server: ServerRef, job: Job): number | null {
     const key = `${server.id}|${job.id}`;
     const before = this.seen[key];
     let changed = false;
+    let previous: number | null = null;
     if (!before) {
       this.seen[key] = { state: job.state, retireNotified: false };
       changed = true;
     } else if (before.state !== job.state) {
       if (isLive(before.state) || before.state === -1) this.notifyOutcome(server, job);
+      previous = before.state;
       before.state = job.state;
       changed = true;
     }
@@ -68,6 +74,7 @@ export class JobAlerts {
       }
     }
     if (changed) this.save();
+    return previous;
   }
 
   /** Forgets a job (deleted). */

@@ -123,7 +123,32 @@ export function jobWebUrl(serverUrl: string, jobId: string): string {
   return `${serverUrl}/index.html#!jobs/${encodeURIComponent(jobId)}`;
 }
 
-export function toDetail(job: Job, server: ServerRef, now: number, hasPassword: boolean): JobDetail {
+const MAIL_SENT = /We have sent a notification email/i;
+const PASSWORD_SHOWN = /We encrypted the results with the following password: <b>/i;
+
+/**
+ * How the server gave the results password to the user, from the Summary's last words
+ * (docs/server-behaviour.md#summary-messages): a notification e-mail, or (mail off) the password
+ * itself, which is then exactly what the zip tool got: taken raw, up to the last </b>, since a
+ * server-generated password may hold < and > unescaped.
+ */
+export function passwordFactsOf(job: Job): { delivery: 'email' | 'summary' | null; summaryPassword: string | null } {
+  for (const step of job.steps) {
+    for (const message of step.logMessages) {
+      if (MAIL_SENT.test(message.message)) return { delivery: 'email', summaryPassword: null };
+      const shown = PASSWORD_SHOWN.exec(message.message);
+      if (shown) {
+        const rest = message.message.slice(shown.index + shown[0].length);
+        const end = rest.lastIndexOf('</b>');
+        const password = end > 0 ? rest.slice(0, end) : null;
+        return { delivery: 'summary', summaryPassword: password };
+      }
+    }
+  }
+  return { delivery: null, summaryPassword: null };
+}
+
+export function toDetail(job: Job, server: ServerRef, now: number, password: JobDetail['password']): JobDetail {
   return {
     ...toSummary(job, server, now),
     steps: job.steps.map((step) => ({
@@ -134,7 +159,7 @@ export function toDetail(job: Job, server: ServerRef, now: number, hasPassword: 
     qcStatistics: qcStatisticsOf(job),
     files: filesOf(job),
     firstError: firstErrorOf(job),
-    hasPassword,
+    password,
     webUrl: jobWebUrl(server.url, job.id),
   };
 }

@@ -4,18 +4,21 @@
 import { AppError, type EventSink, type JobDetail, type JobSummary } from '../../ipc/contract';
 import type { CloudgeneClient } from '../cloudgene/client';
 import type { Job } from '../cloudgene/schemas';
-import { secretAccounts, type SecretStore } from '../secrets/secret-store';
+import type { JobPasswords } from '../passwords/job-passwords';
 import type { ServersService } from '../servers/servers-service';
 import type { JobAlerts } from './job-alerts';
 import { isLive, isSuccess } from '../../shared/job-states';
-import { toDetail, toSummary, type ServerRef } from './job-view';
+import { passwordFactsOf, toDetail, toSummary, type ServerRef } from './job-view';
 
 export interface JobsServiceDeps {
   servers: ServersService;
   events: EventSink;
-  secrets: SecretStore;
+  passwords: JobPasswords;
   alerts: JobAlerts;
-  /** A job the app saw live has just succeeded (automatic downloads start here). */
+  /**
+   * A job that was live when the app last saw it has succeeded: now, or while the app was closed
+   * (the alerts' record of last states is the one source of truth for "was it live before").
+   */
   onSucceeded?: (serverId: string, job: Job) => void;
   now?: () => number;
 }
@@ -111,8 +114,22 @@ export class JobsService {
     await this.call(serverId, (client) => client.deleteJob(jobId));
     this.cache.get(serverId)?.delete(jobId);
     this.deps.alerts.forget(serverId, jobId);
+    await this.deps.passwords.forgetJob(this.serverRef(serverId).url, jobId);
     this.deps.events.emit('jobs:listChanged', { serverId });
     return { deleted: true };
+  }
+
+  /** The job's results password where the app has it (keychain, this run, the job's Summary), or null. */
+  async passwordOf(serverId: string, jobId: string): Promise<{ password: string | null; rawName: string }> {
+    const server = this.serverRef(serverId);
+    const kept = await this.deps.passwords.get(server.url, { id: jobId, summaryPassword: null });
+    const job = await this.call(serverId, (client) => client.job(jobId)).catch((error: unknown) => {
+      if (kept !== null) return null; // offline is fine when the app has the password itself
+      throw error;
+    });
+    if (kept !== null) return { password: kept, rawName: job?.name ?? jobId };
+    const facts = { id: job!.id, rawName: job!.name, submittedOn: job!.submittedOn, ...passwordFactsOf(job!) };
+    return { password: await this.deps.passwords.get(server.url, facts), rawName: job!.name };
   }
 
   /** Adds a job the app just submitted, so the watcher follows it at once. */
@@ -135,16 +152,16 @@ export class JobsService {
     // with positionInQueue -1 (cloudgene-api.md 4.2): keep what we had.
     if (before && (before.state === 2 || before.state === 3) && job.state === 1 && job.positionInQueue === -1) return before;
     const summary = toSummary(job, server, this.now());
-    this.deps.alerts.observe(server, job);
-    if (before && isLive(before.state) && isSuccess(job.state)) this.deps.onSucceeded?.(server.id, job);
+    const previous = this.deps.alerts.observe(server, job);
+    if (previous !== null && (isLive(previous) || previous === -1) && isSuccess(job.state)) this.deps.onSucceeded?.(server.id, job);
     if (before && changed(before, summary)) this.deps.events.emit('jobs:changed', summary);
     return summary;
   }
 
   private async detail(serverId: string, job: Job): Promise<JobDetail> {
     const server = this.serverRef(serverId);
-    const hasPassword = (await this.deps.secrets.get(secretAccounts.jobPassword(server.url, job.id))) !== null;
-    return toDetail(job, server, this.now(), hasPassword);
+    const password = await this.deps.passwords.status(server.url, { id: job.id, rawName: job.name, submittedOn: job.submittedOn, ...passwordFactsOf(job) });
+    return toDetail(job, server, this.now(), password);
   }
 
   private call<T>(serverId: string, action: (client: CloudgeneClient) => Promise<T>): Promise<T> {

@@ -11,7 +11,7 @@ export function createDemoHost(log: Logger): DemoHost {
   let running: RunningEmulator | null = null;
   return {
     async start() {
-      running ??= await startEmulator({ seed: 'demo', speed: DEMO_CLOCK_SPEED, flavour: 'michigan' });
+      running ??= await startEmulator({ seed: 'demo', speed: DEMO_CLOCK_SPEED, flavour: 'michigan', apiTokenMayDelete: true });
       log.info(`Demo server running at ${running.url}`);
       return { url: running.url, token: running.token };
     },

@@ -6,7 +6,7 @@ import type { StoredServer } from '../settings/settings-store';
 
 export const EXPIRY_WARNING_MS = 7 * 24 * 60 * 60 * 1000;
 
-export type CheckProblem = 'expired' | 'revoked' | 'unreachable' | 'maintenance' | null;
+export type CheckProblem = 'expired' | 'revoked' | 'unreachable' | 'maintenance' | 'locked' | null;
 
 export interface StatusFacts {
   hasToken: boolean;
@@ -16,6 +16,7 @@ export interface StatusFacts {
 }
 
 export function deriveStatus({ hasToken, problem, tokenExpiresAt, now }: StatusFacts): ServerStatus {
+  if (problem === 'locked') return 'locked';
   if (!hasToken) return 'signed-out';
   if (problem === 'expired' || problem === 'revoked') return problem;
   if (tokenExpiresAt !== null && tokenExpiresAt <= now) return 'expired';
@@ -26,6 +27,8 @@ export function deriveStatus({ hasToken, problem, tokenExpiresAt, now }: StatusF
 
 export function describeStatus(status: ServerStatus, tokenExpiresAt: number | null, detail: string | null): string | null {
   switch (status) {
+    case 'locked':
+      return "Your keychain is locked, so the app cannot read this server's token. Unlock your keychain (login keyring) and try again.";
     case 'signed-out':
       return 'Signed out. Paste an API token to use this server.';
     case 'expired':

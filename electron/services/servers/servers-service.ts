@@ -10,7 +10,7 @@ import { serverProblemOf } from '../app-errors';
 import { CloudgeneClient } from '../cloudgene/client';
 import { CloudgeneError } from '../cloudgene/errors';
 import type { Logger, Notifier } from '../ports';
-import { secretAccounts, type SecretStore } from '../secrets/secret-store';
+import { KeychainLockedError, secretAccounts, type SecretStore } from '../secrets/secret-store';
 import { storedServer, type SettingsStore, type StoredServer } from '../settings/settings-store';
 import { defaultLabel, parseServerUrl, presetServers } from './server-url';
 import { DemoSession, type DemoHost } from './demo-session';
@@ -26,6 +26,8 @@ export interface ServersServiceDeps {
   userAgent: string;
   dispatcher: Dispatcher;
   demo: DemoHost;
+  /** A server was removed (its job passwords go too). */
+  onRemoved?: (server: { id: string; url: string; kind: StoredServer['kind'] }) => Promise<void>;
   /** The user's Downloads folder: results go below it unless a server has its own folder. */
   downloadsDir: string;
   now?: () => number;
@@ -44,8 +46,18 @@ export class ServersService {
   /** Learns which servers have a token; checks them in the background. */
   async init(): Promise<void> {
     for (const server of this.stored()) {
-      const hasToken = server.kind === 'demo' ? true : (await this.deps.secrets.get(secretAccounts.token(server.url))) !== null;
-      this.runtime.set(server.id, { problem: null, detail: null, hasToken, starting: server.kind === 'demo' });
+      if (server.kind === 'demo') {
+        this.runtime.set(server.id, { problem: null, detail: null, hasToken: true, starting: true });
+        continue;
+      }
+      try {
+        const hasToken = (await this.deps.secrets.get(secretAccounts.token(server.url))) !== null;
+        this.runtime.set(server.id, { problem: null, detail: null, hasToken, starting: false });
+      } catch (error) {
+        // A locked keychain: the token is most likely still there. Never "signed out" for that.
+        if (!(error instanceof KeychainLockedError)) throw error;
+        this.runtime.set(server.id, { problem: 'locked', detail: null, hasToken: true, starting: false });
+      }
     }
   }
 
@@ -156,6 +168,7 @@ export class ServersService {
     } else {
       await this.deps.secrets.delete(secretAccounts.token(server.url));
     }
+    await this.deps.onRemoved?.({ id: server.id, url: server.url, kind: server.kind });
     this.runtime.delete(id);
     await this.deps.settings.update((draft) => {
       draft.servers = draft.servers.filter((candidate) => candidate.id !== id);
@@ -180,7 +193,12 @@ export class ServersService {
     try {
       const current = this.get(id);
       const token = await this.tokenOf(current);
-      if (!token) return this.viewById(id);
+      if (!token) {
+        // The keychain answered (it is not locked) and has no token: signed out after all.
+        this.runtime.set(id, { problem: null, detail: null, hasToken: false, starting: false });
+        this.changed();
+        return this.viewById(id);
+      }
       const checked = await this.verify(current.url, token);
       this.runtime.set(id, { ...runtime, problem: checked.info.maintenance ? 'maintenance' : null, detail: checked.info.maintenanceMessage, starting: false });
       await this.deps.settings.update((draft) => {
@@ -204,7 +222,8 @@ export class ServersService {
     try {
       return await call(client);
     } catch (error) {
-      if (error instanceof CloudgeneError && (error.code === 'unauthorized' || error.code === 'token-revoked')) {
+      const tokenProblem = error instanceof CloudgeneError && (error.code === 'unauthorized' || error.code === 'token-revoked');
+      if (tokenProblem || error instanceof KeychainLockedError) {
         this.runtime.set(id, { ...this.runtimeOf(id), ...serverProblemOf(error) });
         this.changed();
       }
@@ -251,7 +270,10 @@ export class ServersService {
 
   private async tokenOf(server: StoredServer): Promise<string | null> {
     if (server.kind === 'demo') return this.demo.current()?.token ?? null;
-    return this.deps.secrets.get(secretAccounts.token(server.url));
+    const token = await this.deps.secrets.get(secretAccounts.token(server.url));
+    // A keychain that got locked while the app runs answers "nothing" too: ask it which it is.
+    if (token === null && this.runtimeOf(server.id).hasToken && (await this.deps.secrets.check()) === 'locked') throw new KeychainLockedError();
+    return token;
   }
 
   private async notifyExpiryOnce(id: string): Promise<void> {

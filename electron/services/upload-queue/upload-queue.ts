@@ -8,7 +8,7 @@ import { uploadError } from '../app-errors';
 import { CloudgeneError } from '../cloudgene/errors';
 import type { JobsService } from '../jobs/jobs-service';
 import type { KeepAwake, Logger } from '../ports';
-import { secretAccounts, type SecretStore } from '../secrets/secret-store';
+import type { JobPasswords, UploadRef } from '../passwords/job-passwords';
 import type { ServersService } from '../servers/servers-service';
 import type { UploadFile } from '../multipart/file-snapshot';
 import type { UploadProgress } from '../multipart/progress';
@@ -29,7 +29,7 @@ export interface UploadRequest {
 export interface UploadQueueDeps {
   servers: ServersService;
   jobs: JobsService;
-  secrets: SecretStore;
+  passwords: JobPasswords;
   events: EventSink;
   log: Logger;
   keepAwake?: KeepAwake;
@@ -42,6 +42,8 @@ interface Entry {
   view: UploadView;
   request: UploadRequest;
   abort: AbortController;
+  /** Chosen once per upload: a "Submit again" sends the same password (it may already be kept). */
+  password: string;
 }
 
 export class UploadQueue {
@@ -65,6 +67,7 @@ export class UploadQueue {
     const entry: Entry = {
       request,
       abort: new AbortController(),
+      password: request.password.mode === 'typed' ? request.password.value : generatePassword(),
       view: {
         id: randomUUID(),
         serverId: server.id,
@@ -77,6 +80,7 @@ export class UploadQueue {
         rate: 0,
         etaSeconds: null,
         jobId: null,
+        passwordState: null,
         error: null,
         createdAt: this.now(),
         finishedAt: null,
@@ -96,9 +100,40 @@ export class UploadQueue {
   cancel(id: string): UploadView {
     const entry = this.entries.get(id);
     if (!entry) throw new AppError('not-found', 'That upload is no longer known.');
-    if (entry.view.state === 'queued') this.finish(entry, 'canceled', null);
-    else if (entry.view.state === 'checking' || entry.view.state === 'uploading') entry.abort.abort();
+    if (entry.view.state === 'queued') {
+      this.finish(entry, 'canceled', null);
+      void this.releasePassword(entry);
+    } else if (entry.view.state === 'checking' || entry.view.state === 'uploading') entry.abort.abort();
     return structuredClone(entry.view);
+  }
+
+  /**
+   * Sends a failed upload again, whole (a multipart POST cannot resume), with the same password.
+   * For a failure whose cause is cured: a new token, the server back, the job limit freed.
+   */
+  retry(id: string): UploadView {
+    const entry = this.entries.get(id);
+    if (!entry) throw new AppError('not-found', 'That upload is no longer known.');
+    if (entry.view.state !== 'failed') throw new AppError('invalid-request', 'Only a failed upload can be submitted again.');
+    entry.abort = new AbortController();
+    Object.assign(entry.view, { state: 'queued', error: null, bytesSent: 0, rate: 0, etaSeconds: null, finishedAt: null });
+    entry.view.files = entry.view.files.map((file) => ({ ...file, bytesSent: 0 }));
+    this.changed(entry);
+    const queued = structuredClone(entry.view);
+    this.next(entry.view.serverId);
+    return queued;
+  }
+
+  /** Forgets a finished upload; one that never became a job lets go of its password too. */
+  async dismiss(id: string): Promise<{ dismissed: boolean }> {
+    const entry = this.entries.get(id);
+    if (!entry) return { dismissed: false };
+    if (entry.view.state !== 'failed' && entry.view.state !== 'canceled' && entry.view.state !== 'submitted') {
+      throw new AppError('invalid-request', 'Cancel the upload first.');
+    }
+    this.entries.delete(id);
+    if (entry.view.state !== 'submitted') await this.releasePassword(entry);
+    return { dismissed: true };
   }
 
   /** The network went away or came back; back online, waiting uploads start. */
@@ -135,9 +170,13 @@ export class UploadQueue {
       await this.preflight(request);
       if (abort.signal.aborted) throw new CloudgeneError('canceled');
 
+      // Kept before a byte is sent: whatever happens next, the password is not lost.
+      const upload = this.uploadRef(entry);
+      await this.deps.passwords.holdForUpload(upload, entry.password);
+
       entry.view.state = 'uploading';
       this.changed(entry);
-      const password = request.password.mode === 'typed' ? request.password.value : generatePassword();
+      const password = entry.password;
       const fields: Record<string, string> = { ...request.fields, password };
       if (request.jobName.trim()) fields['job-name'] = request.jobName.trim();
       const { jobId } = await this.deps.servers.use(request.serverId, (client) =>
@@ -151,15 +190,18 @@ export class UploadQueue {
           onProgress: (progress) => this.progress(entry, progress),
         }),
       );
-      const server = this.deps.servers.list().find((candidate) => candidate.id === request.serverId);
-      if (server) await this.deps.secrets.set(secretAccounts.jobPassword(server.url, jobId), password);
+      entry.view.passwordState = (await this.deps.passwords.attachToJob(upload, jobId, password)).state;
       entry.view.jobId = jobId;
       entry.view.bytesSent = entry.view.totalBytes;
       this.finish(entry, 'submitted', null);
       await this.deps.jobs.track(request.serverId, jobId).catch(() => undefined);
     } catch (error) {
-      if (abort.signal.aborted || (error instanceof CloudgeneError && error.code === 'canceled')) this.finish(entry, 'canceled', null);
-      else this.finish(entry, 'failed', uploadError(error));
+      if (abort.signal.aborted || (error instanceof CloudgeneError && error.code === 'canceled')) {
+        // Canceled before the last byte: the server cannot have made a job, so the password goes.
+        const sentAll = entry.view.totalBytes > 0 && entry.view.bytesSent >= entry.view.totalBytes;
+        this.finish(entry, 'canceled', null);
+        if (!sentAll) await this.releasePassword(entry);
+      } else this.finish(entry, 'failed', uploadError(error));
     } finally {
       release?.();
     }
@@ -169,6 +211,25 @@ export class UploadQueue {
   private async preflight(request: UploadRequest): Promise<void> {
     const blocker = await this.deps.blocker(request.serverId);
     if (blocker) throw new AppError(blocker.code, blocker.code === 'job-limit' ? `${blocker.message} Nothing was uploaded.` : blocker.message);
+  }
+
+  private uploadRef(entry: Entry): UploadRef {
+    const server = this.deps.servers.list().find((candidate) => candidate.id === entry.view.serverId);
+    if (!server) throw new AppError('not-found', 'That server is no longer in your list.');
+    return {
+      server: { id: server.id, url: server.url, kind: server.kind },
+      uploadId: entry.view.id,
+      jobName: entry.request.jobName.trim(),
+      source: entry.request.password.mode === 'typed' ? 'typed' : 'generated',
+    };
+  }
+
+  private async releasePassword(entry: Entry): Promise<void> {
+    const server = this.deps.servers.list().find((candidate) => candidate.id === entry.view.serverId);
+    if (server)
+      await this.deps.passwords
+        .releaseUpload(server.url, entry.view.id)
+        .catch((error: unknown) => this.deps.log.warn(`could not release a password: ${String(error)}`));
   }
 
   private progress(entry: Entry, progress: UploadProgress): void {

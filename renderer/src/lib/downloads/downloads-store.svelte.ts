@@ -1,7 +1,7 @@
 // The transfers main runs or has run (main owns them; they survive a restart), kept current from
 // downloads:* events. One store for the Downloads screen and the job page; it listens while either is open.
 import { SvelteMap } from 'svelte/reactivity';
-import type { DownloadItem } from '../../../../electron/ipc/contract';
+import type { DownloadItem, WaitingDownload } from '../../../../electron/ipc/contract';
 import { api } from '../api';
 import { describeError } from '../errors';
 import type { DownloadProgress, DownloadTotals } from './download-format';
@@ -10,6 +10,8 @@ import { mergeItems } from './download-groups';
 export class DownloadsStore {
   items = $state.raw<DownloadItem[]>([]);
   totals = $state.raw<DownloadTotals | null>(null);
+  /** "Download all" requests waiting for their server to answer. */
+  waiting = $state.raw<WaitingDownload[]>([]);
   /** Latest rate and time left per running transfer (progress events only). */
   readonly progress = new SvelteMap<string, DownloadProgress>();
   loaded = $state(false);
@@ -55,6 +57,7 @@ export class DownloadsStore {
         }
       }),
       api().on('downloads:totals', (totals) => (this.totals = totals)),
+      api().on('downloads:waiting', (waiting) => (this.waiting = waiting)),
     ];
     this.stop = () => stops.forEach((stop) => stop());
     void this.refresh();
@@ -69,6 +72,7 @@ export class DownloadsStore {
       // Drop what main no longer has, but not what an event brought in while the list was on its way.
       this.items = mergeItems(this.items, answer.items).filter((item) => known.has(item.id) || item.updatedAt >= asked);
       this.totals = answer.totals;
+      this.waiting = answer.waiting;
       this.error = null;
     } catch (caught) {
       this.error = describeError(caught);

@@ -1,7 +1,6 @@
 // The uploads main is running or has run (they survive a reload of the window: main owns them).
 // Which one this window follows (to open its job when submitted) and which finished ones the user
 // dismissed are kept in sessionStorage, so a reload keeps them too.
-import { SvelteMap } from 'svelte/reactivity';
 import type { RequestOf, UploadView } from '../../../../electron/ipc/contract';
 import { api } from '../api';
 import { describeError } from '../errors';
@@ -28,9 +27,6 @@ export class UploadsStore {
 
   readonly visible = $derived(this.uploads.filter((upload) => !this.dismissed.includes(upload.id)));
 
-  /** What each upload started in this window asked for, to submit it again after a failure (memory only). */
-  private readonly requests = new SvelteMap<string, RequestOf<'uploads:start'>>();
-
   /** Subscribes to uploads:changed, then reads the list; returns the detach function. */
   attach(): () => void {
     const stop = api().on('uploads:changed', (upload) => {
@@ -46,23 +42,19 @@ export class UploadsStore {
   /** Starts an upload in main and follows it. */
   async start(request: RequestOf<'uploads:start'>): Promise<UploadView> {
     const upload = await api().uploads.start(request);
-    this.requests.set(upload.id, request);
     this.added(upload);
     return upload;
   }
 
-  canRetry(id: string): boolean {
-    return this.requests.has(id);
-  }
-
-  /** A failed upload cannot resume (one multipart POST): it is sent again from the start. */
+  /**
+   * A failed upload is sent again by main, whole (one multipart POST cannot resume), with the same
+   * results password: once the cause is cured (a new token, the server back, a job finished).
+   */
   async retry(id: string): Promise<void> {
-    const request = this.requests.get(id);
-    if (!request) return;
     this.error = null;
     try {
-      await this.start(request);
-      this.dismiss(id);
+      const upload = await api().uploads.retry({ id });
+      this.uploads = mergeUploads(this.uploads, [upload]);
     } catch (caught) {
       this.error = describeError(caught);
     }
@@ -81,8 +73,11 @@ export class UploadsStore {
   }
 
   dismiss(id: string): void {
-    this.requests.delete(id);
     this.dismissed = [...this.dismissed, id];
+    // Main forgets it too (and a never-submitted job's password with it).
+    void api()
+      .uploads.dismiss({ id })
+      .catch(() => undefined);
     sessionStorage.setItem(DISMISSED_KEY, JSON.stringify(this.dismissed));
     this.unfollow(id);
   }
