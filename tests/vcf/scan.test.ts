@@ -209,7 +209,7 @@ describe('PreflightChecker', () => {
     expect(prefix.serverMessage).toBe(
       "Your upload data contains chromosome 'chr20'. This is not a valid hg19 encoding. Please ensure that your input data is build hg19 and chromosome is encoded as '20'.",
     );
-    expect(prefix.fix).toContain('bcftools annotate --rename-chrs chr_map.txt');
+    expect(prefix.fix).toContain("gzip -dc pf-a.vcf.gz | awk 'BEGIN{FS=OFS=");
     expect(report.files[1].findings[0].fix).toBe('bcftools sort -Oz -o pf-b.fixed.vcf.gz pf-b.vcf.gz');
     // the server itself stops at the first failure: tabix on pf-b
     expect(report.validation.messages[0].text).toMatch(/^The provided VCF file is malformed\.\nError: \[E::hts_idx_push\] Unsorted positions/);
