@@ -106,7 +106,12 @@ const cases: FixCase[] = [
     jobs: [['blocks.fixed.vcf.gz']],
     remaining: ['multiple-chromosomes'],
   },
-  { title: 'spaces between all columns', rule: 'not-tab-delimited', inputs: [{ name: 'spaces.vcf.gz', spec: { spaces: true } }], jobs: [['spaces.fixed.vcf.gz']] },
+  {
+    title: 'spaces between all columns',
+    rule: 'not-tab-delimited',
+    inputs: [{ name: 'spaces.vcf.gz', spec: { spaces: true } }],
+    jobs: [['spaces.fixed.vcf.gz']],
+  },
   {
     title: 'spaces after POS',
     rule: 'not-tab-delimited',
@@ -290,10 +295,11 @@ describe('coverage of the fix commands', () => {
       { namingMix: 1, raws: '20\nchr20' },
     ];
     const withCommand = rules.filter((rule) =>
-      variants.some((v) => splitFix(adviceFor({ rule, severity: 'error', message: '', detail: { name: 'in.vcf.gz', n: 30, max: 20, ...v } }).fix).command !== null),
+      variants.some(
+        (v) => splitFix(adviceFor({ rule, severity: 'error', message: '', detail: { name: 'in.vcf.gz', n: 30, max: 20, ...v } }).fix).command !== null,
+      ),
     );
     expect(withCommand.length).toBeGreaterThan(15);
     expect(withCommand.filter((rule) => !cases.some((c) => c.rule === rule))).toEqual([]);
   });
 });
-

@@ -268,7 +268,10 @@ export function adviceFor(f: RuleFailure): Advice {
     case 'duplicate-chromosome':
       return duplicateChromosome(d);
     case 'no-vcf-files':
-      return { explanation: 'No file name ends in .vcf.gz; the server ignores other files.', fix: 'Compress the files with bgzip so the names end in .vcf.gz.' };
+      return {
+        explanation: 'No file name ends in .vcf.gz; the server ignores other files.',
+        fix: 'Compress the files with bgzip so the names end in .vcf.gz.',
+      };
     case 'file-extension': {
       const target = q(`${stem(d.name)}.vcf.gz`);
       const explanation = 'The server only reads files whose names end in .vcf.gz; this one would be ignored.';

@@ -144,7 +144,8 @@ export class PreflightChecker {
     // such names, so they come before anything the server itself would say.
     for (const s of summaries) {
       const problem = fileNameProblem(s.name);
-      if (problem) add({ rule: 'file-name', severity: 'error', message: '', path: s.path, detail: { name: s.name, problem, suggestion: suggestFileName(s.name) } });
+      if (problem)
+        add({ rule: 'file-name', severity: 'error', message: '', path: s.path, detail: { name: s.name, problem, suggestion: suggestFileName(s.name) } });
     }
     for (const failure of evaluateValidation(summaries, submit, limits, true).failures) add(failure);
 

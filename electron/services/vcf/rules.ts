@@ -180,7 +180,15 @@ function walk(files: VcfFileSummary[], options: SubmitOptions, limits: Validatio
     if (hasSamples) {
       const detail = { n: noSamples, name: f.name, names: names.join('\n'), noContig: noContigFiles(vcfs) };
       if (noSamples < limits.minSamples && limits.minSamples !== 0 && once(`too-few-samples ${noSamples}`)) {
-        if (fail({ rule: 'too-few-samples', severity: 'error', message: M.tooFewSamples(limits.minSamples), path: f.path, detail: { ...detail, min: limits.minSamples } }))
+        if (
+          fail({
+            rule: 'too-few-samples',
+            severity: 'error',
+            message: M.tooFewSamples(limits.minSamples),
+            path: f.path,
+            detail: { ...detail, min: limits.minSamples },
+          })
+        )
           return result();
       }
       if (noSamples > limits.maxSamples && limits.maxSamples !== 0 && once(`too-many-samples ${noSamples}`)) {
@@ -193,7 +201,15 @@ function walk(files: VcfFileSummary[], options: SubmitOptions, limits: Validatio
       for (const build of ['hg19', 'hg38'] as const) {
         if (options.build !== build || prefixed === (build === 'hg38')) continue;
         const message = M.wrongBuild(build, rawChromosome(f), chromosome);
-        if (fail({ rule: 'build-prefix', severity: 'error', message, path: f.path, detail: { ...fileDetail(f, options), build, raw: rawChromosome(f), chromosome } }))
+        if (
+          fail({
+            rule: 'build-prefix',
+            severity: 'error',
+            message,
+            path: f.path,
+            detail: { ...fileDetail(f, options), build, raw: rawChromosome(f), chromosome },
+          })
+        )
           return result();
       }
     }

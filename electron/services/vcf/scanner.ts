@@ -231,7 +231,14 @@ function chunkStats(acc: AccState, size: number, chromosome: string, callRate: n
 }
 
 /** Body of a file that is not BGZF, read in one pass (in a worker when large). */
-async function runStream(path: string, format: 'gzip' | 'text', size: number, chunkSizes: number[], options: ScanOptions, progress: (n: number) => void): Promise<RangeResult> {
+async function runStream(
+  path: string,
+  format: 'gzip' | 'text',
+  size: number,
+  chunkSizes: number[],
+  options: ScanOptions,
+  progress: (n: number) => void,
+): Promise<RangeResult> {
   const workers = options.workers ?? (size < INLINE_LIMIT ? 0 : 1);
   if (workers <= 0) {
     try {

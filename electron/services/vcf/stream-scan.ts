@@ -22,7 +22,11 @@ export function sampleIdsOf(chromLine: string | undefined): string[] {
   return tiles.length > 9 ? tiles.slice(9) : [];
 }
 
-export async function scanStream(task: StreamTask, onProgress: (compressedBytes: number) => void = () => {}, isCancelled: () => boolean = () => false): Promise<RangeResult> {
+export async function scanStream(
+  task: StreamTask,
+  onProgress: (compressedBytes: number) => void = () => {},
+  isCancelled: () => boolean = () => false,
+): Promise<RangeResult> {
   const file = createReadStream(task.path, { highWaterMark: 1 << 20 });
   let compressed = 0;
   const counted = (n: number): void => {
