@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { UploadView } from '../../electron/ipc/contract';
 import { adviceFor } from '../../electron/services/vcf/fixes';
 import { splitFix } from '../../renderer/src/lib/newjob/fix-text';
-import { countBySeverity, fileFacts, findingHeading, verdictText } from '../../renderer/src/lib/newjob/preflight-view';
+import { countBySeverity, fileFacts, findingHeading, severalFixesNote, verdictText } from '../../renderer/src/lib/newjob/preflight-view';
 import { mergeUploads } from '../../renderer/src/lib/newjob/upload-merge';
 import { formatRate, formatTimeLeft, percentOf, submitSummary } from '../../renderer/src/lib/newjob/upload-format';
 
@@ -165,6 +165,13 @@ describe('the verdict and each finding’s heading', () => {
     expect(verdictText({ errors: 3, warnings: 0 })).toBe(
       'The check found 3 errors: the server would stop this job at the one marked “The server would stop here first” and report the others one run at a time. See each file above.',
     );
+  });
+
+  it('says how to apply several fixes to one file', () => {
+    const f = (fix: string) => ({ rule: 'r', severity: 'error' as const, serverMessage: '', explanation: '', fix });
+    expect(severalFixesNote([f('Sort it: bcftools sort -Oz -o a b')])).toBeNull();
+    expect(severalFixesNote([f('a'), f('')])).toBeNull();
+    expect(severalFixesNote([f('a'), f('b')])).toMatch(/^Each fix reads this file as it is: run one, add the file it writes/);
   });
 
   it('introduces the server’s words only when there are some', () => {

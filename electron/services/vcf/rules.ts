@@ -179,7 +179,7 @@ function walk(files: VcfFileSummary[], options: SubmitOptions, limits: Validatio
     }
     if (hasSamples) {
       const detail = { n: noSamples, name: f.name, names: names.join('\n'), noContig: noContigFiles(vcfs) };
-      if (noSamples < limits.minSamples && limits.minSamples !== 0 && once(`too-few-samples ${noSamples}`)) {
+      if (noSamples < limits.minSamples && limits.minSamples !== 0 && once('too-few-samples')) {
         if (
           fail({
             rule: 'too-few-samples',
@@ -191,7 +191,7 @@ function walk(files: VcfFileSummary[], options: SubmitOptions, limits: Validatio
         )
           return result();
       }
-      if (noSamples > limits.maxSamples && limits.maxSamples !== 0 && once(`too-many-samples ${noSamples}`)) {
+      if (noSamples > limits.maxSamples && limits.maxSamples !== 0 && once('too-many-samples')) {
         const msg = M.tooManySamples(limits.maxSamples, limits.contactName ?? 'Admin', limits.contactEmail ?? 'admin@localhost');
         if (fail({ rule: 'too-many-samples', severity: 'error', message: msg, path: f.path, detail: { ...detail, max: limits.maxSamples } })) return result();
       }

@@ -34,6 +34,12 @@ export function verdictText({ errors, warnings }: { errors: number; warnings: nu
   return `${found}: the server would stop this job at the one marked “${FIRST_STOP_LABEL}” and report the others one run at a time. See each file above.`;
 }
 
+/** Under a file with several fixes: each command reads the original file and writes its own output. */
+export function severalFixesNote(findings: readonly Finding[]): string | null {
+  const fixes = findings.filter((finding) => finding.fix.trim() !== '').length;
+  return fixes > 1 ? 'Each fix reads this file as it is: run one, add the file it writes instead of this one, and the check shows what is left.' : null;
+}
+
 const plural = (count: number, word: string): string => `${formatCount(count)} ${word}${count === 1 ? '' : 's'}`;
 
 /** One short fact per item: samples, chromosome, variants, chunks, phasing, positions, build hint. */
