@@ -96,7 +96,8 @@ function walk(files: VcfFileSummary[], options: SubmitOptions, limits: Validatio
     return !all;
   };
   const result = (): ValidationResult => ({ failures, summary: [] });
-  const names = files.filter((f) => f.name.endsWith('.vcf.gz')).map((f) => f.name);
+  // the files whose samples can be read (the sample fixes loop over them)
+  const names = files.filter((f) => f.name.endsWith('.vcf.gz') && (problemsOf(f).length === 0 || f.sampleLine === true)).map((f) => f.name);
 
   // main.nf checks the phasing engine before anything runs
   if (!limits.allowedPhasing.includes(options.phasing)) {
