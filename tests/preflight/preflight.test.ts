@@ -144,6 +144,20 @@ describe('pre-flight check and the server agree', () => {
     });
   }
 
+  it('lists every problem of a file and marks the one the server stops at, which is what the server says', async () => {
+    const id = await register('plain-gzip-few.vcf.gz', { plainGzip: true, samples: 5 });
+    const report = await services.handlers['preflight:check']({ checkId: 'multi', serverId, fileIds: [id], values });
+    expect(report.files[0].findings.map((f) => [f.rule, f.firstStop])).toEqual([['not-bgzf', true]]);
+    expect(report.crossFile.map((f) => [f.rule, f.serverMessage, f.firstStop])).toEqual([
+      ['too-few-samples', 'At least 20 samples must be uploaded.', undefined],
+    ]);
+    expect(report.files[0]).toMatchObject({ samples: 5, chromosomes: ['20'], variants: 200 });
+    const job = await submitAndWait([id]);
+    const serverErrors = job.steps.flatMap((step) => step.messages).filter((m) => m.type === 1);
+    expect(serverErrors[0].html).toContain(report.files[0].findings[0].serverMessage);
+    expect(serverErrors.some((m) => m.html.includes('At least 20 samples'))).toBe(false);
+  });
+
   it('is cached by path, size and modification time', async () => {
     const id = await register('cached.vcf.gz', { samples: 25 });
     const request = { checkId: 'cache', serverId, fileIds: [id], values };

@@ -46,6 +46,8 @@ export interface VcfSpec {
   infoLength?: number;
   /** mixed chr-prefix: odd records use 'chr' + chromosome */
   mixedPrefix?: boolean;
+  /** leave out the ##contig lines (common in real files; bcftools 1.16 then refuses to sort or subset) */
+  noContigLines?: boolean;
 }
 
 function rng(seed: number): () => number {
@@ -79,8 +81,10 @@ export function vcfText(spec: VcfSpec = {}): string {
   const lines: string[] = [];
   if (!spec.noFileformat) lines.push('##fileformat=VCFv4.2');
   lines.push('##source=imputation-desktop-fixtures');
-  lines.push(`##contig=<ID=${chromosome}>`);
-  if (spec.extraChromosome) lines.push(`##contig=<ID=${spec.extraChromosome}>`);
+  if (!spec.noContigLines) {
+    lines.push(`##contig=<ID=${chromosome}>`);
+    if (spec.extraChromosome) lines.push(`##contig=<ID=${spec.extraChromosome}>`);
+  }
   lines.push('##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">');
   if (spec.noGT) lines.push('##FORMAT=<ID=DS,Number=1,Type=Float,Description="Dosage">');
   if (!spec.noChromLine) lines.push(['#CHROM', 'POS', 'ID', 'REF', 'ALT', 'QUAL', 'FILTER', 'INFO', 'FORMAT', ...ids].join('\t'));

@@ -54,3 +54,13 @@ describe('results password rules', () => {
     for (let round = 0; round < 500; round += 1) expect(passwordProblem(generatePassword(8))).toBeNull();
   });
 });
+
+describe('files a submit may upload', () => {
+  it('refuses other files than .vcf.gz, two of one name, and names the pipeline shell would split', async () => {
+    const { uploadSelectionProblem } = await import('../../electron/shared/upload-files');
+    expect(uploadSelectionProblem(['chr1.vcf.gz', 'chr2.vcf.gz'])).toBeNull();
+    expect(uploadSelectionProblem(['chr1.vcf'])).toMatch(/only bgzipped VCF files/);
+    expect(uploadSelectionProblem(['chr1.vcf.gz', 'chr1.vcf.gz'])).toMatch(/keep only one/);
+    expect(uploadSelectionProblem(['my cohort chr1.vcf.gz'])).toMatch(/^my cohort chr1\.vcf\.gz: The name contains a space.*Rename it to “my_cohort_chr1\.vcf\.gz”/);
+  });
+});

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { UploadView } from '../../electron/ipc/contract';
 import { adviceFor } from '../../electron/services/vcf/fixes';
 import { splitFix } from '../../renderer/src/lib/newjob/fix-text';
-import { countBySeverity, fileFacts } from '../../renderer/src/lib/newjob/preflight-view';
+import { countBySeverity, fileFacts, findingHeading, severalFixesNote, verdictText } from '../../renderer/src/lib/newjob/preflight-view';
 import { mergeUploads } from '../../renderer/src/lib/newjob/upload-merge';
 import { formatRate, formatTimeLeft, percentOf, submitSummary } from '../../renderer/src/lib/newjob/upload-format';
 
@@ -42,14 +42,15 @@ describe('fixes: advice and the command to copy', () => {
     const { advice, command } = splitFix(
       adviceFor({ rule: 'build-prefix', severity: 'error', message: '', detail: { name: 'chr20.vcf.gz', build: 'hg19' } }).fix,
     );
-    expect(advice).toBe('If the data is hg38, choose build hg38. Otherwise:');
-    expect(command).toMatch(
-      /^for i in \$\(seq 1 22\) X; do echo "chr\$i \$i"; done > chr_map\.txt; bcftools annotate --rename-chrs chr_map\.txt -Oz -o chr20\.fixed\.vcf\.gz chr20\.vcf\.gz$/,
+    expect(advice).toBe("If the data is hg38, choose build hg38. Otherwise remove the 'chr':");
+    expect(command).toBe(
+      `gzip -dc chr20.vcf.gz | awk 'BEGIN{FS=OFS="\\t"} /^##contig=<ID=chr/{sub(/ID=chr/, "ID=")} !/^#/{sub(/^chr/, "", $1)} {print}' | bgzip -c > chr20.fixed.vcf.gz`,
     );
+    // a command the user could not run on this file is not shown as one
     const plink = splitFix(adviceFor({ rule: 'not-bgzf', severity: 'error', message: '', detail: { name: 'x.vcf.gz' } }).fix);
     expect(plink).toEqual({
-      advice: 'Export the genotypes again as VCF and compress with bgzip, e.g.',
-      command: 'plink2 --bfile DATA --export vcf bgz --out x',
+      advice: 'Export the genotypes again as VCF compressed with bgzip (in PLINK 2, the option --export vcf bgz does this).',
+      command: null,
     });
   });
 
@@ -65,16 +66,18 @@ describe('fixes: advice and the command to copy', () => {
       'truncated',
       'unsorted',
       'chromosome-blocks',
-      'tabix-parse',
       'not-tab-delimited',
+      'bad-position',
       'multiple-chromosomes',
       'ref-equals-alt',
       'duplicate-sample',
+      'vcf-header',
       'invalid-chromosome',
       'sample-count-mismatch',
       'too-many-samples',
-      'one-file-per-chromosome',
-      'snp-density',
+      'policy-max-samples',
+      'build-prefix',
+      'duplicate-chromosome',
       'file-extension',
       'bgzf-eof',
       'chunk-low-call-rate',
@@ -84,12 +87,40 @@ describe('fixes: advice and the command to copy', () => {
         rule,
         severity: 'error',
         message: '',
-        detail: { name: 'in.vcf.gz', build: 'hg38', a: 'a.vcf.gz', b: 'b.vcf.gz', chromosome: '20', max: 25000 },
+        detail: {
+          name: 'in.vcf.gz',
+          format: 'gzip',
+          build: 'hg38',
+          names: 'a.vcf.gz\nb.vcf.gz',
+          relation: 'same-samples',
+          raws: 'ref\n20',
+          keep: '20',
+          missing: 'fileformat',
+          chromosome: '20',
+          n: 30_000,
+          max: 25_000,
+        },
       }).fix;
       const { advice, command } = splitFix(fix);
-      expect(command, rule).toMatch(/^(bcftools|bgzip|tabix|zcat|plink2?|for) /);
+      expect(command, rule).toMatch(/^(bcftools|bgzip|tabix|gzip|for) /);
       expect(`${advice} ${command}`.trim(), rule).toBe(fix.trim());
     }
+  });
+
+  it('words that name a tool without options stay words', () => {
+    for (const rule of ['too-few-samples', 'policy-snp-density', 'too-few-columns', 'no-gt', 'header-only', 'file-name']) {
+      expect(
+        splitFix(adviceFor({ rule, severity: 'error', message: '', detail: { name: 'a b.vcf.gz', suggestion: 'a_b.vcf.gz' } }).fix).command,
+        rule,
+      ).toBeNull();
+    }
+    const overlapping = adviceFor({
+      rule: 'duplicate-chromosome',
+      severity: 'warning',
+      message: '',
+      detail: { relation: 'overlapping-samples', names: 'a.vcf.gz\nb.vcf.gz' },
+    });
+    expect(splitFix(overlapping.fix).command).toBeNull();
   });
 });
 
@@ -123,6 +154,32 @@ describe('check results per file', () => {
         { rule: 'b', severity: 'warning', serverMessage: '', explanation: '', fix: '' },
       ]),
     ).toEqual({ errors: 1, warnings: 1 });
+  });
+});
+
+describe('the verdict and each finding’s heading', () => {
+  it('says where the server stops when there are several errors', () => {
+    expect(verdictText({ errors: 0, warnings: 0 })).toBe('The files pass the server’s input checks.');
+    expect(verdictText({ errors: 0, warnings: 2 })).toBe('The check found 2 warnings.');
+    expect(verdictText({ errors: 1, warnings: 1 })).toBe('The check found 1 error and 1 warning: the server would stop this job. See each file above.');
+    expect(verdictText({ errors: 3, warnings: 0 })).toBe(
+      'The check found 3 errors: the server would stop this job at the one marked “The server would stop here first” and report the others one run at a time. See each file above.',
+    );
+  });
+
+  it('says how to apply several fixes to one file', () => {
+    const f = (fix: string) => ({ rule: 'r', severity: 'error' as const, serverMessage: '', explanation: '', fix });
+    expect(severalFixesNote([f('Sort it: bcftools sort -Oz -o a b')])).toBeNull();
+    expect(severalFixesNote([f('a'), f('')])).toBeNull();
+    expect(severalFixesNote([f('a'), f('b')])).toMatch(/^Each fix reads this file as it is: run one, add the file it writes/);
+  });
+
+  it('introduces the server’s words only when there are some', () => {
+    const base = { rule: 'r', explanation: '', fix: '' };
+    expect(findingHeading({ ...base, severity: 'error', serverMessage: 'x' })).toBe('Error: the server would fail the job with');
+    expect(findingHeading({ ...base, severity: 'error', serverMessage: '' })).toBe('Error: the server would fail the job');
+    expect(findingHeading({ ...base, severity: 'warning', serverMessage: 'x' })).toBe('Warning: the server would say');
+    expect(findingHeading({ ...base, severity: 'warning', serverMessage: '' })).toBe('Warning');
   });
 });
 

@@ -116,42 +116,50 @@ describe('input validation rules (exact server messages)', () => {
     );
   });
 
-  it('TOPMed sample limits use the statgen texts', async () => {
+  it('TOPMed runs genepi utils v1.5.2: its texts, 50,000 samples at most, beagle accepted', async () => {
     const few = await firstMessage({ samples: 12, chromosome: 'chr20' }, hg38, topmed);
-    expect(few.messages[0].text).toBe('At least 20 samples must be uploaded. Your submission contains 12 samples, which is below the allowed limit.');
-    const many = await firstMessage({ samples: 25_001, variants: 3, chromosome: 'chr20' }, hg38, topmed);
-    expect(many.messages[0].text).toBe('The maximum allowed number of samples is 25000. Your submission contains 25001 samples, which is above the limit.');
-  });
-
-  it('TOPMed rejects beagle before anything else', async () => {
-    const outcome = await firstMessage({ chromosome: 'chr20' }, { ...hg38, phasing: 'beagle' }, topmed);
-    expect(outcome.messages[0].text).toBe("For phasing, only options 'eagle' or 'no_phasing' are allowed.");
-  });
-
-  it('TOPMed SNP density: more than 20,000 SNPs per 10 Mb chunk on average', async () => {
-    const outcome = await firstMessage({ chromosome: 'chr20', samples: 20, variants: 20_001, step: 100, startPosition: 1 }, hg38, topmed);
-    expect(outcome.messages[0].text).toBe(
-      'Your upload data contains 20001 SNPs in 1 chunks. Input genotypes are expect to come from array genotypes with no more than 20,000 SNPs expected per chunk.',
+    expect(few.messages[0].text).toBe('At least 20 samples must be uploaded.');
+    const many = await firstMessage({ samples: 50_001, variants: 3, chromosome: 'chr20' }, hg38, topmed);
+    expect(many.messages[0].text).toBe(
+      'The maximum number of samples is 50000. Please contact Admin (<a href="admin@localhost">admin@localhost</a>) to discuss this large imputation.',
     );
+    // the documented 25,000 is policy, not a validator rule
+    expect((await firstMessage({ samples: 25_001, variants: 3, chromosome: 'chr20' }, hg38, topmed)).ok).toBe(true);
+    expect((await firstMessage({ chromosome: 'chr20' }, { ...hg38, phasing: 'beagle' }, topmed)).ok).toBe(true);
+    const bogus = await firstMessage({ chromosome: 'chr20' }, { ...hg38, phasing: 'shapeit' }, topmed);
+    expect(bogus.messages[0].text).toBe("For phasing, only options 'eagle', 'beagle' or 'no_phasing' are allowed.");
   });
 
-  it('across files: same number of samples, one file per chromosome (TOPMed), summary order', async () => {
+  it('an invalid chromosome: v1.5.3 (Michigan) names it, v1.5.2 (TOPMed) does not', async () => {
+    expect((await firstMessage({ chromosome: 'Y' }, hg19, michigan)).messages[0].text).toBe('Invalid chromosome found: Y');
+    expect((await firstMessage({ chromosome: 'Y' }, hg19, topmed)).messages[0].text).toBe('No valid chromosomes found!');
+  });
+
+  it('TOPMed has no SNP-density error (the 20,000 SNPs per chunk are policy)', async () => {
+    const outcome = await firstMessage({ chromosome: 'chr20', samples: 20, variants: 20_001, step: 100, startPosition: 1 }, hg38, topmed);
+    expect(outcome.ok).toBe(true);
+    expect(outcome.messages[0].text).toContain('\nSNPs: 20001\nChunks: 1\n');
+  });
+
+  it('across files: same number of samples; one chromosome twice passes; summary in file-name order on both servers', async () => {
     const a = await scanFixture(dir, 'a.vcf.gz', { chromosome: 'chr2', samples: 30 });
     const b = await scanFixture(dir, 'b.vcf.gz', { chromosome: 'chr10', samples: 31 });
     expect(validateInput([b, a], hg38, michigan).messages[0].text).toBe(
       'Please double check, if all uploaded VCF files include the same amount of samples (31 vs 30)',
     );
     const c = await scanFixture(dir, 'c.vcf.gz', { chromosome: 'chr2', samples: 30 });
-    expect(validateInput([a, c], hg38, topmed).messages[0].text).toBe(
-      "Only one file per chromosome allowed. Chromosome 2 found in files 'a.vcf.gz' and 'c.vcf.gz'.",
-    );
+    for (const limits of [michigan, topmed]) {
+      const twice = validateInput([a, c], hg38, limits);
+      expect(twice.ok).toBe(true);
+      expect(twice.messages[0].text.split('\n')[2]).toBe('Chromosomes: 2 2');
+    }
     const d = await scanFixture(dir, 'd.vcf.gz', { chromosome: 'chr10', samples: 30 });
     expect(validateInput([d, a], hg38, michigan).messages[0].text.split('\n')[2]).toBe('Chromosomes: 2 10');
     expect(validateInput([d, a], hg38, topmed).messages[0].text.split('\n')[2]).toBe('Chromosomes: 2 10');
     const e = await scanFixture(dir, 'e.vcf.gz', { chromosome: 'chr9', samples: 30 });
-    // Michigan keeps file-name order (lexicographic), TOPMed sorts numerically
+    // genepi utils keep file-name order (lexicographic) on both servers
     expect(validateInput([e, d], hg38, michigan).messages[0].text.split('\n')[2]).toBe('Chromosomes: 10 9');
-    expect(validateInput([e, d], hg38, topmed).messages[0].text.split('\n')[2]).toBe('Chromosomes: 9 10');
+    expect(validateInput([e, d], hg38, topmed).messages[0].text.split('\n')[2]).toBe('Chromosomes: 10 9');
   });
 
   it('no .vcf.gz file at all', async () => {

@@ -209,8 +209,14 @@ describe('PreflightChecker', () => {
     expect(prefix.serverMessage).toBe(
       "Your upload data contains chromosome 'chr20'. This is not a valid hg19 encoding. Please ensure that your input data is build hg19 and chromosome is encoded as '20'.",
     );
-    expect(prefix.fix).toContain('bcftools annotate --rename-chrs chr_map.txt');
-    expect(report.files[1].findings[0].fix).toBe('bcftools sort -Oz -o pf-b.fixed.vcf.gz pf-b.vcf.gz');
+    expect(prefix.fix).toContain("gzip -dc pf-a.vcf.gz | awk 'BEGIN{FS=OFS=");
+    expect(report.files[1].findings[0].fix).toBe('Sort it: bcftools sort -Oz -o pf-b.fixed.vcf.gz pf-b.vcf.gz');
+    // pf-b is read on past tabix's stop: its 24 samples differ from pf-a's 25
+    expect(report.crossFile.map((f) => [f.rule, f.serverMessage])).toEqual([
+      ['sample-count-mismatch', 'Please double check, if all uploaded VCF files include the same amount of samples (24 vs 25)'],
+    ]);
+    expect(report.files[1].findings[0].firstStop).toBe(true);
+    expect([...report.crossFile, ...report.files.flatMap((f) => f.findings)].filter((f) => f.firstStop)).toHaveLength(1);
     // the server itself stops at the first failure: tabix on pf-b
     expect(report.validation.messages[0].text).toMatch(/^The provided VCF file is malformed\.\nError: \[E::hts_idx_push\] Unsorted positions/);
     expect(report.files[0].summary).toMatchObject({ samples: 25, chromosomes: ['20'], suggestedBuild: 'hg38', phased: false });

@@ -89,6 +89,8 @@ export const finding = z.object({
   serverMessage: z.string(),
   explanation: z.string(),
   fix: z.string(),
+  /** The server would stop at this finding first (its order: tabix, then the validator, then QC). */
+  firstStop: z.boolean().optional(),
 });
 export type Finding = z.infer<typeof finding>;
 

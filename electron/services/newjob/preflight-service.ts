@@ -1,7 +1,7 @@
 // Pre-flight checks for the New job form: the server's own validation rules (electron/services/vcf)
 // on the chosen files, with the limits of that server, progress and cancel. File paths stay
 // here: the renderer gets file ids.
-import { AppError, type EventSink, type FormField, type PreflightReport } from '../../ipc/contract';
+import { AppError, type EventSink, type Finding, type FormField, type PreflightReport } from '../../ipc/contract';
 import type { FileRegistry } from '../files/file-registry';
 import type { ServersService } from '../servers/servers-service';
 import { limitsFor, PreflightChecker, type ServerFlavour } from '../vcf/index';
@@ -94,8 +94,8 @@ export class PreflightService {
   }
 }
 
-function publicFinding({ rule, severity, serverMessage, explanation, fix }: VcfFinding) {
-  return { rule, severity, serverMessage, explanation, fix };
+function publicFinding({ rule, severity, serverMessage, explanation, fix, firstStop }: VcfFinding): Finding {
+  return { rule, severity, serverMessage, explanation, fix, ...(firstStop ? { firstStop } : {}) };
 }
 
 /** TOPMed and Michigan differ in limits (samples, chunk size, density); custom servers run the upstream app. */

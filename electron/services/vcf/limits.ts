@@ -1,22 +1,12 @@
-// Server limits per flavour (cloudgene-api.md 5.5, server-apps.md §5).
+// Server limits and validator release per flavour: every flavour difference lives here, as data
+// (cloudgene-api.md 5.5 and 5.6 "Which utils does TOPMed run? (corrected 2026-12-01)",
+// server-apps.md §5 and §6.4).
 import type { ServerFlavour, ValidationLimits } from './types';
 
-export function limitsFor(flavour: ServerFlavour): ValidationLimits {
-  if (flavour === 'topmed') {
-    return {
-      flavour,
-      minSamples: 20,
-      maxSamples: 25_000,
-      chunkSizeBp: 10_000_000,
-      maxAvgSnpsPerChunk: 20_000,
-      // TOPMed logs print "< 20 SNPs" (server-apps.md §5, V3)
-      minSnpsPerChunk: 20,
-      allowedPhasing: ['eagle', 'no_phasing'],
-      sampleCallRate: 0.5,
-    };
-  }
-  return {
-    flavour,
+const LIMITS: Record<ServerFlavour, ValidationLimits> = {
+  // Michigan runs genepi imputationserver-utils v1.5.3 with the imputationserver2 defaults.
+  michigan: {
+    flavour: 'michigan',
     minSamples: 20,
     maxSamples: 50_000,
     chunkSizeBp: 20_000_000,
@@ -25,7 +15,30 @@ export function limitsFor(flavour: ServerFlavour): ValidationLimits {
     minSnpsPerChunk: 3,
     allowedPhasing: ['eagle', 'beagle', 'no_phasing'],
     sampleCallRate: 0.5,
-  };
+    utilsVersion: '1.5.3',
+  },
+  // Every public statgen/imputationserver2 image installs genepi utils v1.5.2 (max_samples 50,000,
+  // beagle accepted). TOPMed's 25,000 samples and 20,000 SNPs per 10 Mb chunk are documented
+  // policy only, so they become warnings.
+  topmed: {
+    flavour: 'topmed',
+    minSamples: 20,
+    maxSamples: 50_000,
+    // TOPMed prints 291 chunks where Michigan prints 153 for the same data (server-apps.md §5)
+    chunkSizeBp: 10_000_000,
+    maxAvgSnpsPerChunk: null,
+    // TOPMed logs print "< 20 SNPs" (server-apps.md §5, V3)
+    minSnpsPerChunk: 20,
+    allowedPhasing: ['eagle', 'beagle', 'no_phasing'],
+    sampleCallRate: 0.5,
+    utilsVersion: '1.5.2',
+    policy: { source: 'TOPMed FAQ', maxSamples: 25_000, maxAvgSnpsPerChunk: 20_000, chunkSizeBp: 10_000_000 },
+  },
+};
+
+export function limitsFor(flavour: ServerFlavour): ValidationLimits {
+  const { policy, ...limits } = LIMITS[flavour];
+  return { ...limits, allowedPhasing: [...limits.allowedPhasing], ...(policy ? { policy: { ...policy } } : {}) };
 }
 
 export const DEFAULT_CHUNK_SIZES = [10_000_000, 20_000_000];

@@ -1,6 +1,6 @@
 // The servers' exact texts (cloudgene-api.md 5.6, server-apps.md §6.2-§6.4). Texts marked
 // APPROX are reconstructed from the tools' sources (htslib tabix, htsjdk) and may differ in detail.
-import type { ServerFlavour } from './types';
+import type { UtilsVersion } from './types';
 
 export const MALFORMED = 'The provided VCF file is malformed.';
 export const malformed = (tabixOutput: string): string => `${MALFORMED}\nError: ${tabixOutput}`;
@@ -37,31 +37,25 @@ export const headerError = (detail: string, name: string): string =>
 export const NO_VERSION_LINE = 'We never saw a header line specifying VCF version';
 export const NO_CHROM_LINE = 'We never saw the required CHROM header line (starting with one #) for the input VCF file';
 
-export const invalidChromosome = (chromosome: string): string => `Invalid chromosome found: ${chromosome}`;
+/** The text per validator release (v1.5.3 names the chromosome; v1.5.2, on TOPMed, does not). */
+const INVALID_CHROMOSOME: Record<UtilsVersion, (chromosome: string) => string> = {
+  '1.5.3': (chromosome) => `Invalid chromosome found: ${chromosome}`,
+  '1.5.2': () => 'No valid chromosomes found!',
+};
+export const invalidChromosome = (chromosome: string, version: UtilsVersion = '1.5.3'): string => INVALID_CHROMOSOME[version](chromosome);
 export const sampleCountMismatch = (current: number, previous: number): string =>
   `Please double check, if all uploaded VCF files include the same amount of samples (${current} vs ${previous})`;
-export const tooFewSamples = (flavour: ServerFlavour, min: number, n: number): string =>
-  flavour === 'topmed'
-    ? `At least ${min} samples must be uploaded. Your submission contains ${n} samples, which is below the allowed limit.`
-    : `At least ${min} samples must be uploaded.`;
-export const tooManySamples = (flavour: ServerFlavour, max: number, n: number, contactName: string, contactEmail: string): string =>
-  flavour === 'topmed'
-    ? `The maximum allowed number of samples is ${max}. Your submission contains ${n} samples, which is above the limit.`
-    : `The maximum number of samples is ${max}. Please contact ${contactName} (<a href="${contactEmail}">${contactEmail}</a>) to discuss this large imputation.`;
+export const tooFewSamples = (min: number): string => `At least ${min} samples must be uploaded.`;
+export const tooManySamples = (max: number, contactName: string, contactEmail: string): string =>
+  `The maximum number of samples is ${max}. Please contact ${contactName} (<a href="${contactEmail}">${contactEmail}</a>) to discuss this large imputation.`;
 export const wrongBuild = (build: 'hg19' | 'hg38', raw: string, chromosome: string): string =>
   `Your upload data contains chromosome '${raw}'. This is not a valid ${build} encoding. Please ensure that your input data is build ${build} and chromosome is encoded as '${build === 'hg38' ? 'chr' : ''}${chromosome}'.`;
-export const notVcfFiles = (flavour: ServerFlavour): string =>
-  flavour === 'topmed' ? 'The provided files are not VCF files.' : 'The provided files are not VCF files (see <a href="/start.html#!pages/help">Help</a>).';
+export const NOT_VCF_FILES = 'The provided files are not VCF files (see <a href="/start.html#!pages/help">Help</a>).';
 export const UNPHASED_NO_PHASING = 'Your input data is unphased. Please select an algorithm for phasing.';
 export const NO_VCF_GZ = 'No vcf.gz input files detected.';
-export const phasingOptions = (flavour: ServerFlavour): string =>
-  flavour === 'topmed'
-    ? "For phasing, only options 'eagle' or 'no_phasing' are allowed."
-    : "For phasing, only options 'eagle', 'beagle' or 'no_phasing' are allowed.";
-export const onePerChromosome = (chromosome: string, a: string, b: string): string =>
-  `Only one file per chromosome allowed. Chromosome ${chromosome} found in files '${a}' and '${b}'.`;
-export const snpDensity = (snps: number, chunks: number): string =>
-  `Your upload data contains ${snps} SNPs in ${chunks} chunks. Input genotypes are expect to come from array genotypes with no more than 20,000 SNPs expected per chunk.`;
+export const PHASING_OPTIONS = "For phasing, only options 'eagle', 'beagle' or 'no_phasing' are allowed.";
+// The statgen/imputationserver-utils texts (25,000 samples, SNP density, one file per chromosome)
+// are in no image TOPMed is shown to run, so none of them is reproduced here (server-apps.md §6.4).
 
 // --- Quality Control (QualityControlCommand)
 export const chunksExcludedSnps = (n: number, minSnps: number): string =>

@@ -2,7 +2,8 @@
 // with every failure collected, and attaches what each one means and how to fix it.
 import { stat } from 'node:fs/promises';
 import { scanVcfFile } from './scanner';
-import { evaluateValidation, validateInput, chunkQualityControl, chunkQcLines, chunksFor } from './rules';
+import { fileNameProblem, suggestFileName } from '../../shared/file-name-rules';
+import { evaluateValidation, validateInput, chunkQualityControl, chunkQcLines, chunksFor, policyWarnings, sameChromosomeWarnings } from './rules';
 import { adviceFor } from './fixes';
 import * as M from './messages';
 import type { RuleFailure } from './rules';
@@ -34,10 +35,14 @@ export interface PreflightOptions {
 
 type Scan = (path: string, options?: ScanOptions) => Promise<VcfFileSummary>;
 
+// rules about the job as a whole (the sample limits count per job, not per file)
 const CROSS_FILE_RULES = new Set([
   'sample-count-mismatch',
-  'one-file-per-chromosome',
-  'snp-density',
+  'too-few-samples',
+  'too-many-samples',
+  'duplicate-chromosome',
+  'policy-max-samples',
+  'policy-snp-density',
   'unphased-no-phasing',
   'phasing-option',
   'no-vcf-files',
@@ -48,6 +53,7 @@ function toFinding(f: RuleFailure): Finding {
   const advice = adviceFor(f);
   const finding: Finding = { rule: f.rule, severity: f.severity, serverMessage: f.message, explanation: advice.explanation, fix: advice.fix };
   if (f.path) finding.path = f.path;
+  if (f.firstStop) finding.firstStop = true;
   return finding;
 }
 
@@ -134,6 +140,13 @@ export class PreflightChecker {
       (target ? target.findings : crossFile).push(toFinding(f));
     };
 
+    // The pipeline's scripts use the names unquoted (cloudgene-api.md 8 item 24): the app refuses
+    // such names, so they come before anything the server itself would say.
+    for (const s of summaries) {
+      const problem = fileNameProblem(s.name);
+      if (problem)
+        add({ rule: 'file-name', severity: 'error', message: '', path: s.path, detail: { name: s.name, problem, suggestion: suggestFileName(s.name) } });
+    }
     for (const failure of evaluateValidation(summaries, submit, limits, true).failures) add(failure);
 
     for (const file of files) {
@@ -145,6 +158,8 @@ export class PreflightChecker {
       if (s.missingGT && !s.fatal) add({ rule: 'no-gt', severity: 'warning', message: '', path: s.path, detail: { name: s.name } });
       if (!s.fatal) {
         const qc = chunkQcLines([s], limits);
+        const contigs = s.contigs;
+        const noContig = contigs ? (s.rawChromosomes ?? []).filter((c) => !contigs.includes(c)).join('\n') : '';
         if (qc.excludedLowSnps > 0) {
           add({
             rule: 'chunk-low-snps',
@@ -160,24 +175,17 @@ export class PreflightChecker {
             severity: 'warning',
             message: M.chunksExcludedCallRate(qc.excludedCallRate),
             path: s.path,
-            detail: { n: qc.excludedCallRate, name: s.name },
+            detail: { n: qc.excludedCallRate, name: s.name, chunkSize: limits.chunkSizeBp, noContig },
           });
         }
       }
     }
-    if (limits.flavour === 'michigan') {
-      // Michigan accepts two files of one chromosome, but the job then imputes that chromosome twice
-      const seen = new Map<string, string>();
-      for (const s of summaries) {
-        if (s.fatal || !s.chromosomes[0]) continue;
-        const other = seen.get(s.chromosomes[0]);
-        if (other) add({ rule: 'one-file-per-chromosome', severity: 'warning', message: '', detail: { chromosome: s.chromosomes[0], a: other, b: s.name } });
-        else seen.set(s.chromosomes[0], s.name);
-      }
-    }
+    for (const warning of sameChromosomeWarnings(summaries, submit)) add(warning);
+    for (const warning of policyWarnings(summaries, limits)) add(warning);
     const validation = validateInput(summaries, submit, limits);
     const qc = chunkQualityControl(summaries, submit, limits);
-    if (validation.ok && !qc.ok) add({ rule: 'no-chunks-passed', severity: 'error', message: M.NO_CHUNKS_PASSED });
+    // QC runs only after validation passed, so then this is where the server stops
+    if (validation.ok && !qc.ok) add({ rule: 'no-chunks-passed', severity: 'error', message: M.NO_CHUNKS_PASSED, firstStop: true });
     const ok = [...crossFile, ...files.flatMap((f) => f.findings)].every((f) => f.severity !== 'error');
     return { files, crossFile, ok, validation, qc };
   }

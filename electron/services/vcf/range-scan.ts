@@ -17,6 +17,8 @@ export interface RangeTask {
   skip: number;
   nSamples: number;
   chunkSizes: number[];
+  /** read the whole file as one plain-gzip or text stream instead (stream-scan.ts) */
+  stream?: 'gzip' | 'text';
 }
 
 export interface RangeError {
@@ -41,6 +43,8 @@ export interface RangeResult {
   /** false when the range held no '\n' at all (its text is all in `head`) */
   hasNewline: boolean;
   uncompressedBytes: number;
+  /** the header lines, for a whole-file stream scan (stream-scan.ts) */
+  headerLines?: string[];
 }
 
 export class ScanCancelled extends Error {

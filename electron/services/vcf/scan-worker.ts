@@ -1,7 +1,9 @@
-// Worker thread entry: runs scanRange() for tasks posted by the pool. Cancel is a shared flag the
-// coordinator sets (checked between read batches); progress is posted per batch.
+// Worker thread entry: runs scanRange() (or scanStream() for files that are not BGZF) for tasks
+// posted by the pool. Cancel is a shared flag the coordinator sets (checked between read
+// batches); progress is posted per batch.
 import { parentPort } from 'node:worker_threads';
 import { scanRange, ScanCancelled, type RangeTask } from './range-scan';
+import { scanStream } from './stream-scan';
 import type { RangeResult } from './range-scan';
 
 export interface WorkerTaskMessage {
@@ -18,15 +20,16 @@ export type WorkerReply =
 
 const port = parentPort;
 if (port) {
-  port.on('message', (msg: WorkerTaskMessage) => {
+  port.on('message', async (msg: WorkerTaskMessage) => {
     if (msg?.type !== 'task') return;
     const flag = new Int32Array(msg.cancel);
+    const progress = (bytes: number): void => port.postMessage({ type: 'progress', id: msg.id, bytes } satisfies WorkerReply);
+    const cancelled = (): boolean => Atomics.load(flag, 0) !== 0;
     try {
-      const result = scanRange(
-        msg.task,
-        (bytes) => port.postMessage({ type: 'progress', id: msg.id, bytes } satisfies WorkerReply),
-        () => Atomics.load(flag, 0) !== 0,
-      );
+      const { task } = msg;
+      const result = task.stream
+        ? await scanStream({ path: task.path, format: task.stream, chunkSizes: task.chunkSizes }, progress, cancelled)
+        : scanRange(task, progress, cancelled);
       port.postMessage({ type: 'done', id: msg.id, result } satisfies WorkerReply);
     } catch (err) {
       if (err instanceof ScanCancelled) port.postMessage({ type: 'cancelled', id: msg.id } satisfies WorkerReply);

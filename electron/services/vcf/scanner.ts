@@ -7,11 +7,12 @@ import { inflateRawSync } from 'node:zlib';
 import { parseBlockHeader, isGzipMagic, BGZF_EOF } from './bgzf';
 import { RecordAccumulator, mergeAcc, newAccState, type AccState } from './records';
 import { scanRange, ScanCancelled, type RangeResult, type RangeTask, type RangeError } from './range-scan';
+import { scanStream, sampleIdsOf } from './stream-scan';
 import { sharedPool, defaultWorkerCount, abortError } from './worker-pool';
 import { DEFAULT_CHUNK_SIZES } from './limits';
 import { escapeHtml } from './html';
 import * as M from './messages';
-import type { ChunkStat, DetectedFormat, ScanOptions, VcfFileSummary } from './types';
+import type { ChunkStat, DetectedFormat, FileProblem, ScanOptions, VcfFileSummary } from './types';
 import type { FileHandle } from 'node:fs/promises';
 
 const INLINE_LIMIT = 8 << 20;
@@ -229,25 +230,62 @@ function chunkStats(acc: AccState, size: number, chromosome: string, callRate: n
     });
 }
 
-/** Streams one .vcf.gz (BGZF), parallel across worker threads; never throws for bad input (puts the verdict in `fatal`). */
+/** Body of a file that is not BGZF, read in one pass (in a worker when large). */
+async function runStream(
+  path: string,
+  format: 'gzip' | 'text',
+  size: number,
+  chunkSizes: number[],
+  options: ScanOptions,
+  progress: (n: number) => void,
+): Promise<RangeResult> {
+  const workers = options.workers ?? (size < INLINE_LIMIT ? 0 : 1);
+  if (workers <= 0) {
+    try {
+      return await scanStream({ path, format, chunkSizes }, progress, () => options.signal?.aborted === true);
+    } catch (err) {
+      if (err instanceof ScanCancelled) throw abortError();
+      throw err;
+    }
+  }
+  const task: RangeTask = { path, start: 0, end: size, first: true, skip: 0, nSamples: 0, chunkSizes, stream: format };
+  return sharedPool().run(task, progress, options.signal);
+}
+
+/**
+ * Streams one .vcf.gz (BGZF), parallel across worker threads; never throws for bad input. Every
+ * problem the server would stop at goes into `problems` in the server's order (the first is also
+ * `fatal`); the scan reads on past a problem wherever the data can still be read, so a plain-gzip
+ * file still tells its chromosome, samples and phasing.
+ */
 export async function scanVcfFile(path: string, options: ScanOptions = {}): Promise<VcfFileSummary> {
   const summary = emptySummary(path);
   const name = summary.name;
   const chunkSizes = options.chunkSizes?.length ? [...options.chunkSizes] : DEFAULT_CHUNK_SIZES;
   if (options.signal?.aborted) throw abortError();
+  const problems: FileProblem[] = [];
+  const finish = (): VcfFileSummary => {
+    summary.problems = problems;
+    const first = problems[0];
+    if (first) {
+      summary.fatal = first.message;
+      summary.fatalStage = first.stage;
+      summary.fatalRule = first.rule;
+    }
+    return summary;
+  };
+  const unreadable = (err: unknown): VcfFileSummary => {
+    summary.format = 'missing';
+    problems.push({ rule: 'unreadable', stage: 'index', message: `Could not read ${name}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
+    return finish();
+  };
   let size: number;
   try {
     const st = await stat(path);
     if (!st.isFile()) throw new Error('not a regular file');
     size = st.size;
   } catch (err) {
-    return {
-      ...summary,
-      format: 'missing',
-      fatalStage: 'index',
-      fatalRule: 'unreadable',
-      fatal: `Could not read ${name}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-    };
+    return unreadable(err);
   }
   summary.bytes = size;
   let done = 0;
@@ -255,26 +293,20 @@ export async function scanVcfFile(path: string, options: ScanOptions = {}): Prom
     done = Math.min(size, done + n);
     options.onProgress?.(done, size);
   };
-  const indexFatal = (rule: string, tabixOutput: string): VcfFileSummary => {
-    summary.fatal = M.malformed(tabixOutput);
-    summary.fatalStage = 'index';
-    summary.fatalRule = rule;
-    return summary;
+  const indexProblem = (rule: string, tabixOutput: string, detail?: FileProblem['detail']): void => {
+    problems.push({ rule, stage: 'index', message: M.malformed(tabixOutput), ...(detail ? { detail } : {}) });
+  };
+  const validateProblem = (rule: string, message: string, detail?: FileProblem['detail']): void => {
+    problems.push({ rule, stage: 'validate', message: escapeHtml(message), ...(detail ? { detail } : {}) });
   };
 
   let fh: FileHandle;
   try {
     fh = await open(path, 'r');
   } catch (err) {
-    return {
-      ...summary,
-      format: 'missing',
-      fatalStage: 'index',
-      fatalRule: 'unreadable',
-      fatal: `Could not read ${name}: ${(err as NodeJS.ErrnoException).code ?? ''}`,
-    };
+    return unreadable(err);
   }
-  let header: HeaderInfo;
+  let header: HeaderInfo | null = null;
   try {
     const first = Buffer.alloc(Math.min(size, 65536));
     if (first.length > 0) await fh.read(first, 0, first.length, 0);
@@ -284,49 +316,60 @@ export async function scanVcfFile(path: string, options: ScanOptions = {}): Prom
       await fh.read(tail, 0, 28, size - 28);
       summary.eofBlock = tail.equals(BGZF_EOF);
     } else summary.eofBlock = false;
-    if (summary.format !== 'bgzf') {
-      // tabix: plain text, plain gzip, empty or binary files all fail the same way
-      options.onProgress?.(size, size);
-      return indexFatal('not-bgzf', M.tabixNotBgzf(name));
-    }
-    header = await readHeader(fh, size, options.signal);
+    if (summary.format === 'bgzf') header = await readHeader(fh, size, options.signal);
   } finally {
     await fh.close();
   }
-  if (header.bcf) {
+  const format = summary.format;
+  // tabix: plain text, plain gzip, empty or binary files all fail the same way
+  if (format !== 'bgzf') indexProblem('not-bgzf', M.tabixNotBgzf(name));
+  if (format !== 'bgzf' && format !== 'gzip' && format !== 'text') {
+    options.onProgress?.(size, size);
+    return finish(); // nothing more can be read
+  }
+  if (header?.bcf) {
     // tabix only logs the unparsable lines; the validator's VCF reader then finds no VCF header
     summary.format = 'bcf';
-    summary.fatal = escapeHtml(M.headerError(M.NO_VERSION_LINE, name));
-    summary.fatalStage = 'validate';
-    summary.fatalRule = 'bcf';
-    return summary;
+    options.onProgress?.(size, size);
+    validateProblem('bcf', M.headerError(M.NO_VERSION_LINE, name));
+    return finish();
   }
-  progress(header.bytesRead);
 
-  const headerLines = header.lines;
-  summary.fileformat = headerLines[0]?.startsWith('##fileformat=') ? headerLines[0].slice('##fileformat='.length) : null;
-  const chromLine = headerLines.find((l) => l.startsWith('#CHROM'));
-  const tiles = chromLine ? chromLine.split('\t') : [];
-  while (tiles.length > 0 && tiles[tiles.length - 1] === '') tiles.pop(); // Java's split drops trailing empties
-  summary.sampleIds = tiles.length > 9 ? tiles.slice(9) : [];
-  summary.samples = summary.sampleIds.length;
-
-  // ---- body
+  // ---- header and body
+  let headerLines: string[];
   let merged: ReturnType<typeof mergeResults>;
-  if (header.error) {
-    merged = { acc: newAccState(), error: header.error, eof: false, uncompressed: header.uncompressed };
-  } else if (header.recordsBlock >= size) {
-    merged = { acc: newAccState(), error: null, eof: summary.eofBlock ?? false, uncompressed: header.uncompressed };
+  if (header === null) {
+    const result = await runStream(path, format === 'gzip' ? 'gzip' : 'text', size, chunkSizes, options, progress);
+    headerLines = result.headerLines ?? [];
+    merged = { acc: result.acc, error: result.error, eof: false, uncompressed: result.uncompressedBytes };
   } else {
-    const body = size - header.recordsBlock;
-    const workers = options.workers ?? (body < INLINE_LIMIT ? 0 : defaultWorkerCount());
-    const results = await runRanges(path, header, size, summary.samples, chunkSizes, workers, options, progress);
-    merged = mergeResults(results, summary.samples, chunkSizes);
-    merged.uncompressed += header.uncompressed;
+    progress(header.bytesRead);
+    headerLines = header.lines;
+    const nSamples = sampleIdsOf(headerLines.find((l) => l.startsWith('#CHROM'))).length;
+    if (header.error) {
+      merged = { acc: newAccState(), error: header.error, eof: false, uncompressed: header.uncompressed };
+    } else if (header.recordsBlock >= size) {
+      merged = { acc: newAccState(), error: null, eof: summary.eofBlock ?? false, uncompressed: header.uncompressed };
+    } else {
+      const body = size - header.recordsBlock;
+      const workers = options.workers ?? (body < INLINE_LIMIT ? 0 : defaultWorkerCount());
+      const results = await runRanges(path, header, size, nSamples, chunkSizes, workers, options, progress);
+      merged = mergeResults(results, nSamples, chunkSizes);
+      merged.uncompressed += header.uncompressed;
+    }
   }
   options.onProgress?.(size, size);
   const acc = merged.acc;
 
+  summary.fileformat = headerLines[0]?.startsWith('##fileformat=') ? headerLines[0].slice('##fileformat='.length) : null;
+  const chromLine = headerLines.find((l) => l.startsWith('#CHROM'));
+  summary.sampleLine = chromLine !== undefined;
+  summary.sampleIds = sampleIdsOf(chromLine);
+  summary.samples = summary.sampleIds.length;
+  summary.contigs = headerLines.flatMap((l) => {
+    const m = /^##contig=<ID=([^,>]*)/.exec(l);
+    return m ? [m[1]] : [];
+  });
   summary.uncompressedBytes = merged.uncompressed;
   summary.crlf = acc.crlf;
   summary.missingGT = acc.noGT !== null;
@@ -342,7 +385,7 @@ export async function scanVcfFile(path: string, options: ScanOptions = {}): Prom
   summary.chunkSets = Object.fromEntries(chunkSizes.map((s) => [String(s), chunkStats(acc, s, acc.firstChrom ?? '', callRate)]));
   summary.chunks = summary.chunkSets[String(chunkSizes.includes(20_000_000) ? 20_000_000 : chunkSizes[0])];
 
-  // ---- index stage (tabix runs first on every file): the first problem in file order
+  // ---- index stage (tabix runs first on every file and stops at its first problem, in file order)
   const tabixEvents: { line: number; text: string; rule: string }[] = [];
   if (acc.unsorted) {
     const tid = acc.runs.findIndex((r) => r.chrom === acc.unsorted!.chrom) + 1;
@@ -350,21 +393,28 @@ export async function scanVcfFile(path: string, options: ScanOptions = {}): Prom
   }
   if (acc.reappear) tabixEvents.push({ line: acc.reappear.line, rule: 'chromosome-blocks', text: M.tabixNotContinuous(name) });
   tabixEvents.sort((a, b) => a.line - b.line);
-  if (tabixEvents.length > 0) return indexFatal(tabixEvents[0].rule, tabixEvents[0].text);
-  if (merged.error) return indexFatal(merged.error.kind === 'truncated' ? 'truncated' : 'corrupt', rangeErrorText(merged.error, name));
+  for (const event of tabixEvents) indexProblem(event.rule, event.text);
+  if (merged.error) {
+    const rule = merged.error.kind === 'truncated' ? 'truncated' : 'corrupt';
+    // tabix never gets this far into a plain-gzip file, so the server would not word it
+    if (format === 'bgzf') indexProblem(rule, rangeErrorText(merged.error, name));
+    else problems.push({ rule, stage: 'index', message: '', detail: { offset: merged.error.offset } });
+  }
 
   // ---- validation stage (imputationserver-utils VcfFileUtil.load): header, samples, records
-  const validateFatal = (rule: string, message: string): VcfFileSummary => {
-    summary.fatal = escapeHtml(message);
-    summary.fatalStage = 'validate';
-    summary.fatalRule = rule;
-    return summary;
-  };
-  if (summary.fileformat === null) return validateFatal('vcf-header', M.headerError(M.NO_VERSION_LINE, name));
-  if (!chromLine) return validateFatal('vcf-header', M.headerError(M.NO_CHROM_LINE, name));
+  // (a file that breaks off before its header ends says nothing about the header)
+  const headerCut = merged.error !== null && acc.lines === 0;
+  if (headerCut) {
+    /* nothing to judge */
+  } else if (summary.fileformat === null) validateProblem('vcf-header', M.headerError(M.NO_VERSION_LINE, name), { missing: 'fileformat' });
+  else if (!chromLine) validateProblem('vcf-header', M.headerError(M.NO_CHROM_LINE, name), { missing: 'chrom' });
+  const tiles = chromLine ? chromLine.split('\t') : [];
   const seen = new Set<string>();
   for (const t of tiles) {
-    if (seen.has(t)) return validateFatal('duplicate-sample', M.duplicateSample(t));
+    if (seen.has(t)) {
+      validateProblem('duplicate-sample', M.duplicateSample(t));
+      break;
+    }
     seen.add(t);
   }
   const recordEvents: { line: number; prio: number; rule: string; text: string }[] = [];
@@ -386,7 +436,12 @@ export async function scanVcfFile(path: string, options: ScanOptions = {}): Prom
   if (acc.refAlt)
     recordEvents.push({ line: acc.refAlt.line, prio: 5, rule: 'ref-equals-alt', text: M.refEqualsAlt(acc.refAlt.id, acc.refAlt.ref, acc.refAlt.alt) });
   recordEvents.sort((a, b) => a.line - b.line || a.prio - b.prio);
-  if (recordEvents.length > 0) return validateFatal(recordEvents[0].rule, recordEvents[0].text);
-  if (acc.firstChrom === null) return validateFatal('header-only', M.HEADER_ONLY);
-  return summary;
+  const rulesSeen = new Set<string>();
+  for (const event of recordEvents) {
+    if (rulesSeen.has(event.rule)) continue; // the first of each kind is enough
+    rulesSeen.add(event.rule);
+    validateProblem(event.rule, event.text);
+  }
+  if (acc.lines === 0 && !headerCut) validateProblem('header-only', M.HEADER_ONLY);
+  return finish();
 }

@@ -3,20 +3,41 @@
 
 export type ServerFlavour = 'michigan' | 'topmed';
 
+/** Release of genepi imputationserver-utils whose validator texts the server prints. */
+export type UtilsVersion = '1.5.2' | '1.5.3';
+
+/**
+ * A service's documented policy that its pipeline does not enforce (server-apps.md §6.4): the
+ * pre-flight check shows it as a warning citing `source`, never as a server error.
+ */
+export interface ServicePolicy {
+  /** where the policy is written, e.g. 'TOPMed FAQ' */
+  source: string;
+  maxSamples?: number;
+  maxAvgSnpsPerChunk?: number;
+  /** chunk size the SNP-density policy refers to */
+  chunkSizeBp?: number;
+}
+
 export interface ValidationLimits {
   flavour: ServerFlavour;
   minSamples: number; // 20 on both
-  maxSamples: number; // 50000 michigan, 25000 topmed
+  maxSamples: number; // pipeline default 50000 on both (TOPMed's 25,000 is policy, see `policy`)
   chunkSizeBp: number; // 20_000_000 michigan, 10_000_000 topmed
-  maxAvgSnpsPerChunk: number | null; // topmed 20000, michigan null
+  /** an enforced SNP-density limit: no deployed validator has one (null on both; TOPMed's is `policy`) */
+  maxAvgSnpsPerChunk: number | null;
   minSnpsPerChunk: number; // chunk with fewer SNPs is excluded (QC warning); server-apps.md §5
-  allowedPhasing: string[]; // michigan ['eagle','beagle','no_phasing'], topmed ['eagle','no_phasing']
+  allowedPhasing: string[]; // ['eagle','beagle','no_phasing'] on both
   /** addition: contact printed in the Michigan "maximum number of samples" text (pipeline default 'Admin') */
   contactName?: string;
   /** addition: pipeline default 'admin@localhost' */
   contactEmail?: string;
   /** addition: sample call rate under which a chunk is excluded (0.5) */
   sampleCallRate?: number;
+  /** addition: the validator release (its texts differ); default '1.5.3' */
+  utilsVersion?: UtilsVersion;
+  /** addition: documented limits the pipeline does not enforce, shown as pre-flight warnings */
+  policy?: ServicePolicy;
 }
 
 export interface SubmitOptions {
@@ -39,6 +60,17 @@ export interface ChunkStat {
   lowCallRateSamples: number;
   /** addition: records of any kind in the chunk */
   records?: number;
+}
+
+/** One reason the server would stop on a file, in the server's order (see VcfFileSummary.problems). */
+export interface FileProblem {
+  rule: string;
+  /** tabix indexing (runs for every file first) or the validator */
+  stage: 'index' | 'validate';
+  /** the server's exact text ('' when the server would not word it, e.g. data lost in a broken plain-gzip file) */
+  message: string;
+  /** for fix texts */
+  detail?: Record<string, string | number>;
 }
 
 export type DetectedFormat = 'bgzf' | 'gzip' | 'text' | 'binary' | 'empty' | 'bcf' | 'missing';
@@ -78,6 +110,15 @@ export interface VcfFileSummary {
   fileformat?: string | null;
   /** addition: size of the uncompressed text in bytes (0 when not read) */
   uncompressedBytes?: number;
+  /**
+   * addition: every problem the server would stop at on this file, in the server's order; the
+   * first one is `fatal`. The scan goes on past a problem wherever the data can still be read.
+   */
+  problems?: FileProblem[];
+  /** addition: the #CHROM line was read, so `samples` is known even when the file has problems */
+  sampleLine?: boolean;
+  /** addition: IDs of the header's ##contig lines (bcftools needs one per CHROM; the server does not) */
+  contigs?: string[];
 }
 
 export interface ScanOptions {
@@ -110,4 +151,6 @@ export interface Finding {
   fix: string;
   /** file the finding is about (absent for cross-file findings) */
   path?: string;
+  /** addition: the server would stop at this finding first (its order: tabix, then the validator, then QC) */
+  firstStop?: boolean;
 }

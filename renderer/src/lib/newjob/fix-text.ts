@@ -1,7 +1,7 @@
 // A finding's fix is either advice in words or words followed by a shell command
 // (electron/services/vcf/fixes.ts). The command part is shown in a monospace block with a copy button.
 
-const TOOLS = ['bcftools', 'bgzip', 'tabix', 'zcat', 'plink2', 'plink', 'for', 'sed', 'awk', 'gunzip'];
+const TOOLS = ['bcftools', 'bgzip', 'tabix', 'gzip', 'zcat', 'plink2', 'plink', 'for', 'sed', 'awk', 'gunzip'];
 const startsWithTool = (text: string): boolean => TOOLS.some((tool) => text.startsWith(`${tool} `));
 /** A command has options, a pipe or a redirection; "bcftools merge with another cohort" is words. */
 const looksLikeCommand = (text: string): boolean => startsWithTool(text) && /\s-{1,2}\w|\||>|\$\(/.test(text);

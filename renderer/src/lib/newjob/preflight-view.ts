@@ -13,6 +13,33 @@ export function countBySeverity(findings: readonly Finding[]): { errors: number;
   return { errors, warnings: findings.length - errors };
 }
 
+export const FIRST_STOP_LABEL = 'The server would stop here first';
+
+/** The line above a finding: what the server would do with it. */
+export function findingHeading(finding: Finding): string {
+  if (finding.severity === 'error') return `Error: the server would fail the job${finding.serverMessage ? ' with' : ''}`;
+  return finding.serverMessage ? 'Warning: the server would say' : 'Warning';
+}
+
+/** The one-line verdict under the file list. */
+export function verdictText({ errors, warnings }: { errors: number; warnings: number }): string {
+  if (errors === 0 && warnings === 0) return 'The files pass the server’s input checks.';
+  const parts = [errors > 0 ? `${errors} error${errors === 1 ? '' : 's'}` : '', warnings > 0 ? `${warnings} warning${warnings === 1 ? '' : 's'}` : ''].filter(
+    Boolean,
+  );
+  const found = `The check found ${parts.join(' and ')}`;
+  if (errors === 0) return `${found}.`;
+  if (errors === 1) return `${found}: the server would stop this job. See each file above.`;
+  // the server reports one error per run; the check lists them all so they can be fixed at once
+  return `${found}: the server would stop this job at the one marked “${FIRST_STOP_LABEL}” and report the others one run at a time. See each file above.`;
+}
+
+/** Under a file with several fixes: each command reads the original file and writes its own output. */
+export function severalFixesNote(findings: readonly Finding[]): string | null {
+  const fixes = findings.filter((finding) => finding.fix.trim() !== '').length;
+  return fixes > 1 ? 'Each fix reads this file as it is: run one, add the file it writes instead of this one, and the check shows what is left.' : null;
+}
+
 const plural = (count: number, word: string): string => `${formatCount(count)} ${word}${count === 1 ? '' : 's'}`;
 
 /** One short fact per item: samples, chromosome, variants, chunks, phasing, positions, build hint. */
