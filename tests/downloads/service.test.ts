@@ -39,7 +39,7 @@ async function succeededJob(name: string): Promise<string> {
   const upload = await services.handlers['uploads:start']({
     serverId,
     appId: 'imputationserver2',
-    fileIds: [(await services.handlers['files:register']({ paths: [await writeFixture(name)] }))[0]!.id],
+    fileIds: [(await services.handlers['files:register']({ paths: [await writeFixture(name.replace(/[^A-Za-z0-9-]+/g, '_'))] }))[0]!.id],
     values: { refpanel: 'apps@1000g-phase-3-v5@2.0.0', population: 'eur', build: 'hg19', phasing: 'eagle', mode: 'imputation', r2Filter: '0' },
     checked: { check1: true, check2: true },
     jobName: name,
@@ -66,6 +66,21 @@ async function writeFixture(name: string): Promise<string> {
 }
 
 describe('downloads in the app', () => {
+  it('shows the job name as typed in the list and the notification, and names the results folder safely', async () => {
+    const name = "Smith & Jones' <b>cohort</b>";
+    const jobId = await succeededJob(name);
+    expect(emulator.control.getJob(jobId)?.json.name).toBe("Smith &amp; Jones' &lt;b&gt;cohort&lt;/b&gt;"); // as the server keeps it
+    const { jobs } = await services.handlers['jobs:list']({});
+    expect(jobs.find((job) => job.id === jobId)!.name).toBe(name);
+    const notification = await until(
+      () => services.notifications.find((candidate) => candidate.kind === 'job-succeeded'),
+      (found) => found !== undefined,
+    );
+    expect(notification!.title).toBe(`${name} finished`);
+    const { items } = await services.handlers['downloads:start']({ serverId, jobId, names: ['qc_report.txt'] });
+    expect(path.basename(items[0]!.destDir)).toBe(`${jobId}-Smith & Jones' _b_cohort__b_`);
+  });
+
   it('downloads every file of a job into the server folder, one credit each, then extracts with the keychain password', async () => {
     const jobId = await succeededJob('study-b');
     const { items, waiting } = await services.handlers['downloads:start']({ serverId, jobId });

@@ -1,4 +1,5 @@
 // Runs only under scripts/with-keychain.sh (a private D-Bus session with an unlocked GNOME keyring).
+import { execFileSync } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,6 +54,49 @@ describe('tokens in the real keychain', () => {
     await again.handlers['servers:signOut']({ id: view.id });
     expect(await store.get(secretAccounts.token(emulator.url))).toBeNull();
     await again.servers.close();
+    await services.dispose();
+  });
+});
+
+// Last in this file: the keyring stays locked afterwards (unlocking needs a prompt).
+describe('a locked keychain (gnome-keyring locked over D-Bus)', () => {
+  let emulator: RunningEmulator;
+  beforeAll(async () => {
+    emulator = await withEmulator();
+  });
+  afterAll(async () => {
+    await emulator.close();
+  });
+
+  it('is told apart from an empty one: the server says "locked", writes say "unlock it and try again"', async () => {
+    const store = await keychain();
+    const services = await createTestServices({ secrets: store }, { demo: emulatorDemoHost() });
+    const view = await services.handlers['servers:add']({ kind: 'custom', url: emulator.url, token: emulator.token });
+    await services.close();
+
+    // What a screen lock or "Lock keyring" does: reads then answer nothing, writes are refused.
+    execFileSync('dbus-send', [
+      '--session',
+      '--dest=org.freedesktop.secrets',
+      '--print-reply',
+      '/org/freedesktop/secrets',
+      'org.freedesktop.Secret.Service.Lock',
+      'array:objpath:/org/freedesktop/secrets/collection/login',
+    ]);
+    const opened = await openSecretStore(SERVICE, quietLog);
+    expect(opened).toMatchObject({ locked: true, unavailableReason: null });
+    expect(opened.store.kind).toBe('keychain');
+    await expect(opened.store.get(secretAccounts.token(emulator.url))).rejects.toMatchObject({ code: 'keychain-unavailable' });
+    await expect(opened.store.set('another', 'secret')).rejects.toMatchObject({
+      code: 'keychain-unavailable',
+      message: 'Your keychain is locked. Unlock your keychain (login keyring) and try again.',
+    });
+
+    const again = await createTestServices({ userDataDir: services.userDataDir, secrets: opened.store }, { demo: emulatorDemoHost() });
+    const [server] = await again.handlers['servers:list']({});
+    expect(server).toMatchObject({ id: view.id, status: 'locked' });
+    expect(await again.handlers['app:notices']({})).toEqual([expect.objectContaining({ message: expect.stringContaining('Unlock your keychain') })]);
+    await again.dispose();
     await services.dispose();
   });
 });

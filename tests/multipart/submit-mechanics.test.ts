@@ -247,6 +247,22 @@ describe('submitJob', () => {
     expect(error.code).toBe('too-large');
   });
 
+  it('reads a 401 the server sends before the body and then hangs up on, as the token problem', async () => {
+    // Cloudgene's security filter refuses an expired token before reading the upload, then the
+    // connection goes (docs/server-behaviour.md#early-401): the answer must win over "connection reset".
+    const c = await serve((req, res) => {
+      res.writeHead(401, { 'content-type': 'application/json', connection: 'close' });
+      res.end(JSON.stringify({ message: 'Unauthorized', _links: { self: [{ href: '/api/v2/jobs/submit/imputationserver2' }] } }), () => {
+        req.socket.destroy();
+      });
+    });
+    const file = await makeFile('large.vcf.gz', 32 * 1024 * 1024);
+    const error = (await submitJob({ client: c, appId: 'imputationserver2', fields: {}, files: [file] }).catch((e: unknown) => e)) as CloudgeneError;
+    expect(error).toBeInstanceOf(CloudgeneError);
+    expect(error.code).toBe('unauthorized');
+    expect(error.message).not.toMatch(/connection was closed/);
+  });
+
   it('maps a 200 without success to bad-request with the server message', async () => {
     const c = await serve((req, res) => {
       req.resume();

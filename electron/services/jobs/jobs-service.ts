@@ -46,15 +46,18 @@ export class JobsService {
     serverId?: string;
     refresh?: boolean;
   }): Promise<{ jobs: JobSummary[]; problems: Array<{ serverId: string; serverLabel: string; message: string }> }> {
-    const servers = this.usableServers().filter((server) => !request.serverId || server.id === request.serverId);
+    const all = this.deps.servers.list().filter((server) => !request.serverId || server.id === request.serverId);
+    const usable = all.filter((server) => USABLE.has(server.status));
     await Promise.all(
-      servers.filter((server) => request.refresh || !this.cache.has(server.id)).map((server) => this.refreshList(server.id).catch(() => undefined)),
+      usable.filter((server) => request.refresh || !this.cache.has(server.id)).map((server) => this.refreshList(server.id).catch(() => undefined)),
     );
-    const jobs = servers.flatMap((server) => [...(this.cache.get(server.id)?.values() ?? [])]);
+    // Jobs of a server whose token stopped working stay, as last seen, with the reason and the fix.
+    const jobs = all.flatMap((server) => [...(this.cache.get(server.id)?.values() ?? [])]);
     jobs.sort((a, b) => b.submittedOn - a.submittedOn || b.id.localeCompare(a.id));
-    const problems = servers
-      .filter((server) => this.problems.has(server.id))
-      .map((server) => ({ serverId: server.id, serverLabel: server.label, message: this.problems.get(server.id)! }));
+    const problems = all.flatMap((server) => {
+      const message = USABLE.has(server.status) ? this.problems.get(server.id) : this.cache.has(server.id) ? staleReason(server) : undefined;
+      return message ? [{ serverId: server.id, serverLabel: server.label, message }] : [];
+    });
     return { jobs, problems };
   }
 
@@ -173,6 +176,12 @@ export class JobsService {
     if (!server) throw new AppError('not-found', 'That server is no longer in your list.');
     return { id: server.id, label: server.label, url: server.url };
   }
+}
+
+/** Why the jobs of a server are shown as last seen, and what to do. */
+function staleReason(server: { status: string; statusMessage: string | null }): string {
+  const why = server.statusMessage ?? 'The server cannot be asked now.';
+  return `${why} Its jobs are shown as they were last seen.`;
 }
 
 function changed(a: JobSummary, b: JobSummary): boolean {

@@ -12,6 +12,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { AppError, type JobPasswordStatus } from '../../ipc/contract';
+import { jobDisplayName } from '../../shared/html-text';
 import { KeychainLockedError, secretAccounts, type SecretStore } from '../secrets/secret-store';
 import { JsonFileWriter, loadJsonFile } from '../storage/json-file';
 
@@ -261,7 +262,7 @@ export class JobPasswords {
       (pending) =>
         pending.serverUrl === serverUrl &&
         pending.jobName !== '' &&
-        pending.jobName === job.rawName &&
+        pending.jobName === jobDisplayName(job.rawName, job.id) &&
         job.submittedOn >= pending.startedAt - 60 * 60 * 1000 &&
         job.submittedOn <= pending.startedAt + PENDING_MATCH_MS,
     );
