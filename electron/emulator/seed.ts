@@ -100,7 +100,7 @@ export async function seedDemo(state: EmulatorState, username: string): Promise<
   const hg38 = state.options.flavour === 'topmed';
   const chr = (c: string) => (hg38 ? `chr${c}` : c);
   const build = hg38 ? 'hg38' : 'hg19';
-  const summaries = (chrs: string[], extra: { samples?: number; phased?: boolean } = {}) =>
+  const summaries = (chrs: string[], extra: { samples?: number; phased?: boolean; variants?: number } = {}) =>
     chrs.map((c) => syntheticSummary({ chromosome: chr(c), chunkSizeBp: chunkSize, span: 3 * chunkSize - 1000, ...extra }));
   const app = state.profile.appId;
   const ua = 'Imputation Desktop demo';
@@ -132,7 +132,8 @@ export async function seedDemo(state: EmulatorState, username: string): Promise<
     const other = auth.getUser(`queue-user-${i + 1}`) ?? auth.addUser({ username: `queue-user-${i + 1}`, fullName: `Queue User ${i + 1}` });
     const started = now - (4 + i) * MIN;
     const job = engine.makeJob(engine.newJobId(started), other.username, app, params(state, { build }), started, undefined, 'imputationbot 2.1.0');
-    engine.enqueue(job, started, summaries(['1', '2', '3']));
+    // smaller inputs than the demo user's: only their place in the queue shows
+    engine.enqueue(job, started, summaries(['1', '2', '3'], { variants: 2000 }));
   }
   // Live demo jobs: one exporting, one mid-imputation, one waiting.
   const exportingInput = summaries(['19']);

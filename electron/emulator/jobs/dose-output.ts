@@ -11,7 +11,7 @@ import { MISSING } from './site-records';
 import type { TypedSite } from './site-qc';
 
 /** Genotype cells (samples x sites) per chromosome at most: result files stay small and fast to make. */
-export const OUTPUT_CELL_BUDGET = 60_000;
+export const OUTPUT_CELL_BUDGET = 30_000;
 /** How far around the typed sites imputed sites are written. */
 const FLANK = 20_000;
 
@@ -79,6 +79,15 @@ function fileDate(ms: number): string {
   return `${d.getUTCFullYear()}${String(d.getUTCMonth() + 1).padStart(2, '0')}${String(d.getUTCDate()).padStart(2, '0')}`;
 }
 
+/** C's ctime() without the newline, as bcftools stamps its command lines: "Tue Dec  1 02:55:06 2026". */
+function ctime(d: Date): string {
+  const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const two = (n: number) => String(n).padStart(2, '0');
+  const time = `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}`;
+  return `${days[d.getUTCDay()]} ${months[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')} ${time} ${d.getUTCFullYear()}`;
+}
+
 function header(spec: ChromosomeOutputSpec, withFormat: boolean): string[] {
   const d = new Date(spec.date);
   const lines = [
@@ -96,15 +105,16 @@ function header(spec: ChromosomeOutputSpec, withFormat: boolean): string[] {
     '##INFO=<ID=TYPED,Number=0,Type=Flag,Description="Marker was genotyped">',
   ];
   if (!withFormat) return lines;
-  // htslib adds the PASS filter when bcftools re-reads the header; then the pipeline's ##mis_* lines.
+  // The pipeline rebuilds this header with `bcftools view -h` (htslib adds the PASS filter and trims
+  // Minimac's trailing spaces in descriptions), then inserts its ##mis_* lines.
   lines.splice(1, 0, '##FILTER=<ID=PASS,Description="All filters passed">');
   lines.push(
     '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
     '##FORMAT=<ID=DS,Number=1,Type=Float,Description="Estimated Alternate Allele Dosage : [P(0/1)+2*P(1/1)]">',
-    '##FORMAT=<ID=GP,Number=3,Type=Float,Description="Estimated Posterior Probabilities for Genotypes 0/0, 0/1 and 1/1 ">',
-    '##FORMAT=<ID=HDS,Number=2,Type=Float,Description="Estimated Haploid Alternate Allele Dosage ">',
+    '##FORMAT=<ID=GP,Number=3,Type=Float,Description="Estimated Posterior Probabilities for Genotypes 0/0, 0/1 and 1/1">',
+    '##FORMAT=<ID=HDS,Number=2,Type=Float,Description="Estimated Haploid Alternate Allele Dosage">',
     '##bcftools_viewVersion=1.20+htslib-1.20',
-    `##bcftools_viewCommand=view -h chunk_${spec.chromosome}_0000000001_0020000000.dose.vcf.gz; Date=${d.toUTCString()}`,
+    `##bcftools_viewCommand=view -h chunk_${spec.chromosome}_0000000001_0020000000.dose.vcf.gz; Date=${ctime(d)}`,
     `##mis_pipeline=${spec.pipelineVersion}`,
     `##mis_phasing=${spec.phasing}`,
     `##mis_panel=${spec.panelId}`,
