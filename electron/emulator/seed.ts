@@ -24,7 +24,7 @@ export function syntheticSummary(input: {
   span?: number;
 }): VcfFileSummary {
   const samples = input.samples ?? 120;
-  const variants = input.variants ?? 8000;
+  const variants = input.variants ?? 4000;
   const first = input.firstPosition ?? 61_000;
   const last = first + (input.span ?? 60_000_000);
   const normalized = input.chromosome.replace(/^chr/, '');
