@@ -6,13 +6,31 @@ export interface Population {
   name: string;
   samples: number;
 }
+/** The panel's `qcFilter` settings that change QC outcomes (server-apps.md §5). */
+export interface PanelQcFilter {
+  minSnps: number;
+  overlap: number;
+  sampleCallrate: number;
+  strandFlips: number;
+  alleleSwitches: number;
+}
+
 export interface RefPanel {
   id: string;
   version: string;
   name: string;
   build: 'hg19' | 'hg38';
   populations: Population[];
+  /** Defaults: DEFAULT_QC_FILTER. */
+  qc?: Partial<PanelQcFilter>;
 }
+
+/** imputationserver-utils RefPanel defaults (alleleSwitches: Integer.MAX_VALUE). */
+export const DEFAULT_QC_FILTER: PanelQcFilter = { minSnps: 3, overlap: 0.5, sampleCallrate: 0.5, strandFlips: 100, alleleSwitches: 2_147_483_647 };
+// Michigan v2 stops at more than 100 allele switches ("QC fails"); HRC needs 20 SNPs per chunk.
+const MICHIGAN_QC: Partial<PanelQcFilter> = { alleleSwitches: 100 };
+
+export const panelQcFilter = (panel: RefPanel): PanelQcFilter => ({ ...DEFAULT_QC_FILTER, ...panel.qc });
 
 const pops = (...entries: Array<[string, string, number]>): Population[] => entries.map(([id, name, samples]) => ({ id, name, samples }));
 
@@ -23,6 +41,7 @@ const MICHIGAN_PANELS: RefPanel[] = [
     version: '2.0.0',
     name: '1000G Phase 1 v3 Shapeit2 (no singletons) (GRCh37/hg19)',
     build: 'hg19',
+    qc: MICHIGAN_QC,
     populations: pops(['afr', 'AFR', 246], ['amr', 'AMR', 181], ['asn', 'ASN', 286], ['eur', 'EUR', 379], ['mixed', 'Other/Mixed', -1], ['off', 'Off', -1]),
   },
   {
@@ -30,6 +49,7 @@ const MICHIGAN_PANELS: RefPanel[] = [
     version: '1.0.0',
     name: '1000G Phase 3 (GRCh38/hg38) [BETA]',
     build: 'hg38',
+    qc: MICHIGAN_QC,
     populations: pops(['all', 'ALL', 2504], ['off', 'Off', -1]),
   },
   {
@@ -37,6 +57,7 @@ const MICHIGAN_PANELS: RefPanel[] = [
     version: '1.0.0',
     name: '1000G Phase 3 30x (GRCh38/hg38) [BETA]',
     build: 'hg38',
+    qc: MICHIGAN_QC,
     populations: pops(['all', 'ALL', 3202], ['off', 'Off', -1]),
   },
   {
@@ -44,6 +65,7 @@ const MICHIGAN_PANELS: RefPanel[] = [
     version: '2.0.0',
     name: '1000G Phase 3 v5 (GRCh37/hg19)',
     build: 'hg19',
+    qc: MICHIGAN_QC,
     populations: pops(
       ['afr', 'AFR', 661],
       ['amr', 'AMR', 347],
@@ -59,6 +81,7 @@ const MICHIGAN_PANELS: RefPanel[] = [
     version: '2.0.0',
     name: 'CAAPA African American Panel (GRCh37/hg19)',
     build: 'hg19',
+    qc: MICHIGAN_QC,
     populations: pops(['AA', 'African Americans', 883], ['mixed', 'Other/Mixed', -1], ['off', 'Off', -1]),
   },
   {
@@ -66,6 +89,7 @@ const MICHIGAN_PANELS: RefPanel[] = [
     version: '1.0.0',
     name: 'Genome Asia Pilot - GAsP (GRCh37/hg19)',
     build: 'hg19',
+    qc: MICHIGAN_QC,
     populations: pops(['asn', 'ASN', 1654], ['mixed', 'Other/Mixed', -1], ['off', 'Off', -1]),
   },
   {
@@ -73,14 +97,30 @@ const MICHIGAN_PANELS: RefPanel[] = [
     version: '2.0.0',
     name: 'HRC r1.1 2016 (GRCh37/hg19)',
     build: 'hg19',
+    qc: { ...MICHIGAN_QC, minSnps: 20 },
     populations: pops(['eur', 'EUR', 32470], ['mixed', 'Other/Mixed', -1], ['off', 'Off', -1]),
   },
-  { id: 'hapmap-2', version: '2.0.0', name: 'HapMap 2 (GRCh37/hg19)', build: 'hg19', populations: pops(['eur', 'EUR', 60], ['off', 'Off', -1]) },
-  { id: 'samoan', version: '2.0.0', name: 'Samoan (GRCh37/hg19)', build: 'hg19', populations: pops(['off', 'Off', -1]) },
+  {
+    id: 'hapmap-2',
+    version: '2.0.0',
+    name: 'HapMap 2 (GRCh37/hg19)',
+    build: 'hg19',
+    qc: MICHIGAN_QC,
+    populations: pops(['eur', 'EUR', 60], ['off', 'Off', -1]),
+  },
+  { id: 'samoan', version: '2.0.0', name: 'Samoan (GRCh37/hg19)', build: 'hg19', qc: MICHIGAN_QC, populations: pops(['off', 'Off', -1]) },
 ];
 
 const TOPMED_PANELS: RefPanel[] = [
-  { id: 'topmed-r3', version: '1.0.0', name: 'TOPMed r3', build: 'hg38', populations: pops(['all', 'vs. TOPMed Panel', 133597], ['off', 'Skip', -1]) },
+  // TOPMed sets no allele-switch limit (server-apps.md §5); its logs print "< 20 SNPs".
+  {
+    id: 'topmed-r3',
+    version: '1.0.0',
+    name: 'TOPMed r3',
+    build: 'hg38',
+    qc: { minSnps: 20 },
+    populations: pops(['all', 'vs. TOPMed Panel', 133597], ['off', 'Skip', -1]),
+  },
 ];
 
 export interface FlavourProfile {
@@ -89,6 +129,8 @@ export interface FlavourProfile {
   appId: 'imputationserver2';
   appName: string;
   appVersion: string;
+  /** The pipeline's Nextflow manifest version (the dose files' ##mis_pipeline line). */
+  pipelineVersion: string;
   eagleLabel: string;
   panels: RefPanel[];
   defaultDownloadCredits: number;
@@ -102,6 +144,7 @@ export const PROFILES: Record<Flavour, FlavourProfile> = {
     appId: 'imputationserver2',
     appName: 'Genotype Imputation',
     appVersion: '2.0.12',
+    pipelineVersion: 'v2.0.12',
     eagleLabel: 'Eagle v2.4',
     panels: MICHIGAN_PANELS,
     defaultDownloadCredits: 10,
@@ -113,6 +156,7 @@ export const PROFILES: Record<Flavour, FlavourProfile> = {
     appId: 'imputationserver2',
     appName: 'Genotype Imputation',
     appVersion: '2.0.10-statgen.2',
+    pipelineVersion: 'v2.0.10-statgen.2',
     eagleLabel: 'Eagle v2.4 (phased output)',
     panels: TOPMED_PANELS,
     defaultDownloadCredits: 50,

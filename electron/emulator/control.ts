@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import type { EmulatorState, RequestContext } from './context';
 import { serializeContext } from './context';
 import { parseFault } from './faults';
@@ -45,6 +46,8 @@ export interface EmulatorControl {
   /** Remaining credits of a result file, or null for an unknown hash. */
   downloadCount(hash: string): number | null;
   setDownloadCount(hash: string, count: number): void;
+  /** Test fault: the result file disappears from the workspace (its download then answers 404 after spending a credit). */
+  deleteResultFile(hash: string): void;
   /** Server restart: jobs in states 1-3 become DEAD (-1). */
   simulateServerRestart(): void;
 }
@@ -104,6 +107,11 @@ export function createControl(state: EmulatorState, defaultUser: string): Emulat
       if (!entry) throw new Error(`unknown file hash ${hash}`);
       entry.file.count = count;
     },
+    deleteResultFile(hash) {
+      const entry = state.engine.fileByHash.get(hash);
+      if (!entry) throw new Error(`unknown file hash ${hash}`);
+      rmSync(entry.file.absPath, { force: true });
+    },
     simulateServerRestart: () => state.engine.simulateServerRestart(),
   };
 }
@@ -137,6 +145,7 @@ export async function handleControlRequest(ctx: RequestContext, control: Emulato
     getJob: () => control.getJob(String(body.id)),
     downloadCount: () => control.downloadCount(String(body.hash)),
     setDownloadCount: () => control.setDownloadCount(String(body.hash), Number(body.count)),
+    deleteResultFile: () => control.deleteResultFile(String(body.hash)),
     simulateServerRestart: () => control.simulateServerRestart(),
   };
   const call = calls[command];

@@ -2,7 +2,6 @@ import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { limitsFor } from '../services/vcf/index';
 import { PROFILES } from './apps';
 import { AuthService } from './auth';
 import { EmulatorClock } from './clock';
@@ -11,8 +10,9 @@ import { createControl } from './control';
 import type { EmulatorControl } from './control';
 import { FaultRegistry } from './faults';
 import { JobEngine } from './jobs/engine';
+import { pipelineLimits } from './jobs/pipeline-limits';
 import { randomLetters } from './random';
-import { seedDemo } from './seed';
+import { DEMO_SAMPLE_FILES, sampleFilesDir, seedDemo } from './seed';
 import { createEmulatorServer } from './server';
 
 export type { EmulatorControl, JobSnapshot } from './control';
@@ -53,6 +53,11 @@ export interface RunningEmulator {
   control: EmulatorControl;
   /** Resolves when the seed is complete (HTTP requests already wait for it; in-process control calls do not). */
   ready: Promise<void>;
+  /**
+   * Demo only (empty otherwise): VCFs to try, in the build of the flavour's panel, present once
+   * `ready` resolves: a clean cohort, and one whose QC fails on Michigan (130 allele switches).
+   */
+  sampleFiles: string[];
   close(): Promise<void>;
 }
 
@@ -80,7 +85,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const engine = new JobEngine({
     clock,
     profile,
-    limits: limitsFor(flavour),
+    limits: pipelineLimits(flavour),
     workers: resolved.workers,
     downloadCredits: resolved.downloadCredits,
     retention: options.retention ?? { notificationAfterDays: 5, retireAfterDays: 7 },
@@ -132,6 +137,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     token,
     control,
     ready: state.ready,
+    sampleFiles: demo ? Object.values(DEMO_SAMPLE_FILES).map((name) => join(sampleFilesDir(state), name)) : [],
     close() {
       closing ??= (async () => {
         await state.ready;

@@ -1,9 +1,13 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { ChunkStat, VcfFileSummary } from '../services/vcf/index';
+import { bgzfCompress } from '../services/vcf/bgzf-write';
 import { panelKey } from './apps';
 import type { EmulatorState } from './context';
 import type { JobParams } from './jobs/model';
 import { JobState } from './jobs/model';
 import { PIPELINE_TIMINGS } from './jobs/pipeline';
+import { panelCohort } from './panel/panel-cohort';
 import { randomJobPassword } from './random';
 
 const DAY = 86_400_000;
@@ -20,7 +24,7 @@ export function syntheticSummary(input: {
   span?: number;
 }): VcfFileSummary {
   const samples = input.samples ?? 120;
-  const variants = input.variants ?? 8000;
+  const variants = input.variants ?? 4000;
   const first = input.firstPosition ?? 61_000;
   const last = first + (input.span ?? 60_000_000);
   const normalized = input.chromosome.replace(/^chr/, '');
@@ -76,10 +80,13 @@ function params(state: EmulatorState, overrides: Partial<JobParams> = {}): JobPa
   };
 }
 
-/** Rough clock time a seeded run needs to reach the export (for placing live jobs mid-way). */
-function pipelineSpan(chunks: number, chromosomes: number, phasing: boolean): number {
+/** Clock time a seeded run needs to reach the export (for placing live jobs mid-way). */
+function pipelineSpan(summaries: VcfFileSummary[], chunkSize: number, phasing: boolean): number {
   const t = PIPELINE_TIMINGS;
-  return t.validationMs + t.qcMs + (phasing ? chunks * t.phasingPerChunkMs : 0) + chunks * t.imputationPerChunkMs + chromosomes * t.compressionPerChromosomeMs;
+  const chunks = summaries.reduce((n, s) => n + (s.chunkSets?.[String(chunkSize)] ?? s.chunks).length, 0);
+  return (
+    t.validationMs + t.qcMs + (phasing ? chunks * t.phasingPerChunkMs : 0) + chunks * t.imputationPerChunkMs + summaries.length * t.compressionPerChromosomeMs
+  );
 }
 
 /**
@@ -93,7 +100,7 @@ export async function seedDemo(state: EmulatorState, username: string): Promise<
   const hg38 = state.options.flavour === 'topmed';
   const chr = (c: string) => (hg38 ? `chr${c}` : c);
   const build = hg38 ? 'hg38' : 'hg19';
-  const summaries = (chrs: string[], extra: { samples?: number; phased?: boolean } = {}) =>
+  const summaries = (chrs: string[], extra: { samples?: number; phased?: boolean; variants?: number } = {}) =>
     chrs.map((c) => syntheticSummary({ chromosome: chr(c), chunkSizeBp: chunkSize, span: 3 * chunkSize - 1000, ...extra }));
   const app = state.profile.appId;
   const ua = 'Imputation Desktop demo';
@@ -125,17 +132,48 @@ export async function seedDemo(state: EmulatorState, username: string): Promise<
     const other = auth.getUser(`queue-user-${i + 1}`) ?? auth.addUser({ username: `queue-user-${i + 1}`, fullName: `Queue User ${i + 1}` });
     const started = now - (4 + i) * MIN;
     const job = engine.makeJob(engine.newJobId(started), other.username, app, params(state, { build }), started, undefined, 'imputationbot 2.1.0');
-    engine.enqueue(job, started, summaries(['1', '2', '3']));
+    // smaller inputs than the demo user's: only their place in the queue shows
+    engine.enqueue(job, started, summaries(['1', '2', '3'], { variants: 2000 }));
   }
   // Live demo jobs: one exporting, one mid-imputation, one waiting.
-  const exportAt = now - 2000;
-  const exporting = make(exportAt - pipelineSpan(3, 1, true) - MIN, 'cohort-G chr19 (exporting)');
-  engine.enqueue(exporting, exporting.submittedOn, summaries(['19']));
+  const exportingInput = summaries(['19']);
+  const exporting = make(now - pipelineSpan(exportingInput, chunkSize, true) - PIPELINE_TIMINGS.exportMs / 2, 'cohort-G chr19 (exporting)');
+  engine.enqueue(exporting, exporting.submittedOn, exportingInput);
   const running = make(now - 4 * MIN, 'cohort-H chr1-22');
   engine.enqueue(running, running.submittedOn, summaries(['1', '2', '3', '4', '5', '6']));
   const waiting = make(now - 30_000, 'cohort-I (waiting)', { phasing: 'no_phasing' });
   engine.enqueue(waiting, waiting.submittedOn, summaries(['7'], { phased: true }));
-  engine.update(now);
+  // Live jobs catching up read and write files; the demo is ready once they are where they belong.
+  await engine.catchUp(now);
+  await writeSampleFiles(state);
+}
+
+/** VCFs the demo offers to try (cohorts made from the panel model; server-apps.md §5 QC rules). */
+export const DEMO_SAMPLE_FILES = {
+  good: 'demo-cohort-chr20.vcf.gz',
+  alleleSwitches: 'demo-cohort-allele-switches-chr20.vcf.gz',
+} as const;
+
+export const sampleFilesDir = (state: EmulatorState): string => join(state.dataDir, 'sample-files');
+
+/**
+ * A clean cohort, and one with 130 allele switches (more than Michigan's limit of 100, so QC fails
+ * there; TOPMed sets no limit and goes on), a few strand flips, A/T-C/G sites and mismatches.
+ */
+async function writeSampleFiles(state: EmulatorState): Promise<void> {
+  const build = state.options.flavour === 'topmed' ? 'hg38' : 'hg19';
+  const dir = sampleFilesDir(state);
+  await mkdir(dir, { recursive: true });
+  const good = panelCohort({ build, samples: 40, matches: 1500, seed: 11, inject: { typedOnly: 30, monomorphic: 4 } });
+  const switches = panelCohort({
+    build,
+    samples: 40,
+    matches: 1200,
+    seed: 12,
+    inject: { alleleSwitches: 130, strandFlips: 12, atcg: 9, alleleMismatches: 5, typedOnly: 25 },
+  });
+  await writeFile(join(dir, DEMO_SAMPLE_FILES.good), bgzfCompress(good.text));
+  await writeFile(join(dir, DEMO_SAMPLE_FILES.alleleSwitches), bgzfCompress(switches.text));
 }
 
 /** Many finished jobs (list paging and performance tests); no result files. */

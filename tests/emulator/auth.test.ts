@@ -140,7 +140,7 @@ describe('authentication (cloudgene-api.md 2)', () => {
     expect(good.status).toBe(200);
     expect(good.json()).toMatchObject({
       valid: true,
-      message: 'API Token was created by dave and is valid.',
+      message: 'API Token was created by %s and is valid.', // the server's constant, never formatted
       username: 'dave',
       name: 'Dave Example',
       mail: 'dave@example.org',
@@ -159,6 +159,26 @@ describe('authentication (cloudgene-api.md 2)', () => {
     const p = r.json();
     expect(p).toMatchObject({ username: emu.username, fullName: 'Alice Example', admin: false, hasApiToken: true, apiTokenValid: true, role: 'user' });
     expect(p.apiTokenMessage).toMatch(/^API Token was created by alice and is valid until \w{3} \w{3} \d\d \d\d:\d\d:\d\d UTC \d{4}\.$/);
+  });
+
+  it('verify consumes a form only: a JSON body is 415 (shape B)', async () => {
+    const u = emu.control.addUser({ username: 'frank' });
+    const r = await call(emu, 'POST', '/api/v2/tokens/verify', { body: JSON.stringify({ token: u.token }), headers: { 'content-type': 'application/json' } });
+    expect(r.status).toBe(415);
+    expect(r.json().message).toBe('Unsupported Media Type');
+    expect(r.json()._links).toBeDefined();
+  });
+
+  it('profile: an expired API token "expired on <date>"; without any token apiTokenValid stays true (UserResponse defaults)', async () => {
+    emu.control.addUser({ username: 'gina' });
+    const login = emu.control.loginToken('gina');
+    emu.control.createApiToken('gina', { expiresInDays: 0 });
+    const expired = (await call(emu, 'GET', '/api/v2/users/gina/profile', { token: login })).json();
+    expect(expired).toMatchObject({ hasApiToken: true, apiTokenValid: false });
+    expect(expired.apiTokenMessage).toMatch(/^API Token was created by gina and expired on \w{3} \w{3} \d\d \d\d:\d\d:\d\d UTC \d{4}\.$/);
+    emu.control.revokeApiToken('gina');
+    const none = (await call(emu, 'GET', '/api/v2/users/gina/profile', { token: login })).json();
+    expect(none).toMatchObject({ hasApiToken: false, apiTokenValid: true, apiTokenMessage: '' });
   });
 });
 

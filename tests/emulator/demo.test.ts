@@ -1,6 +1,8 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- wire JSON is inspected loosely in assertions */
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { call, withEmulator } from './helpers';
+import { call, finished, submit, waitForJob, withEmulator, type Part } from './helpers';
 
 describe('the demo seed', () => {
   for (const flavour of ['michigan', 'topmed'] as const) {
@@ -23,6 +25,39 @@ describe('the demo seed', () => {
         for (let i = 0; i < 60; i++) emu.control.advanceClock(60_000);
         const later = (await call(emu, 'GET', `/api/v2/jobs/${running.id}`, { token: emu.token })).json();
         expect(later.state).not.toBe(2);
+      });
+    });
+  }
+});
+
+describe('the demo sample files', () => {
+  for (const flavour of ['michigan', 'topmed'] as const) {
+    it(`${flavour}: a clean cohort passes QC; the allele-switch cohort fails on Michigan only`, async () => {
+      await withEmulator({ seed: 'demo', flavour, maxJobsPerUser: 10, workers: 10 }, async (emu) => {
+        await emu.ready;
+        expect(emu.sampleFiles.map((f) => basename(f))).toEqual(['demo-cohort-chr20.vcf.gz', 'demo-cohort-allele-switches-chr20.vcf.gz']);
+        const values =
+          flavour === 'topmed'
+            ? { refpanel: 'apps@topmed-r3@1.0.0', build: 'hg38', population: 'all' }
+            : { refpanel: 'apps@hrc-r1.1@2.0.0', build: 'hg19', population: 'eur' };
+        const outcome = async (path: string) => {
+          const parts: Part[] = [
+            ...Object.entries({ ...values, phasing: 'eagle', mode: 'imputation' }).map(([name, value]) => ({ name, value })),
+            { name: 'files', filename: basename(path), data: await readFile(path) },
+          ];
+          return waitForJob(emu, (await submit(emu, parts)).json().id, finished);
+        };
+        const good = await outcome(emu.sampleFiles[0]);
+        expect(good.state).toBe(4);
+        const switches = await outcome(emu.sampleFiles[1]);
+        const qc = switches.steps[1].logMessages.map((m: any) => m.message).join('\n');
+        expect(qc).toContain('Allele switch: 130\nStrand flip: 12\nStrand flip and allele switch: 0\nA/T, C/G genotypes: 9\n');
+        if (flavour === 'michigan') {
+          expect(switches.state).toBe(5);
+          expect(qc).toContain('<br><b>Error:</b> More than 100 allele switches have been detected. Imputation cannot be started!');
+        } else {
+          expect(switches.state).toBe(4);
+        }
       });
     });
   }

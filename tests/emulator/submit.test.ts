@@ -55,10 +55,11 @@ describe('POST /api/v2/jobs/submit/{app} (5)', () => {
     expect(bad.status).toBe(400);
     expect(bad.json()).toEqual({ message: "Parameter 'files-source' not found.", success: false });
     const ok = await submit(emu, [
-      { name: 'input-refpanel', value: 'hapmap-2' },
+      // every `input-` goes, not only a leading one (5.2 rule 1)
+      { name: 'input-input-refpanel', value: 'hapmap-2' },
       { name: 'check1', value: 'accepted' },
       { name: 'check2', value: 'accepted' },
-      { name: 'input-population', value: 'eur' },
+      { name: 'popinput-ulation', value: 'eur' },
       { name: 'files', filename: 'a.vcf.gz', data: vcf },
     ]);
     expect(ok.status).toBe(200);
@@ -114,37 +115,77 @@ describe('POST /api/v2/jobs/submit/{app} (5)', () => {
   });
 });
 
-describe('submit order of checks', () => {
-  it('reads the whole upload before it checks the token (401 only after the last byte)', async () => {
+/** Sends half the body, waits for an answer (or `wait` ms), then the rest; tells when the answer came. */
+async function slowSubmit(emu: RunningEmulator, token: string | null, wait = 300): Promise<{ status: number; body: string; answeredBeforeLastByte: boolean }> {
+  const { body, contentType } = multipart(standardParts(vcf));
+  const half = Math.floor(body.length / 2);
+  let sentAll = false;
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = { 'content-type': contentType, 'content-length': String(body.length) };
+    if (token) headers['x-auth-token'] = token;
+    const req = httpRequest(`${emu.url}/api/v2/jobs/submit/imputationserver2`, { method: 'POST', headers }, (res) => {
+      const answeredBeforeLastByte = !sentAll;
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString(), answeredBeforeLastByte }));
+      res.on('error', reject);
+    });
+    // After an early answer the server closes the connection: the rest may fail to send.
+    req.on('error', () => undefined);
+    req.write(body.subarray(0, half));
+    setTimeout(() => {
+      sentAll = true;
+      req.end(body.subarray(half));
+    }, wait);
+  });
+}
+
+describe('submit order of checks (5.3, corrected 2026-12-01)', () => {
+  it('a missing, garbage or expired token is refused with 401 before the body is read', async () => {
     const emu = await startEmulator({});
     try {
-      const { body, contentType } = multipart(standardParts(vcf));
-      const half = Math.floor(body.length / 2);
-      let answeredAt: number | null = null;
-      let finishedSendingAt: number | null = null;
-      const status = await new Promise<number>((resolve, reject) => {
-        const req = httpRequest(
-          `${emu.url}/api/v2/jobs/submit/imputationserver2`,
-          {
-            method: 'POST',
-            headers: { 'content-type': contentType, 'content-length': String(body.length), 'x-auth-token': 'not-a-token' },
-          },
-          (res) => {
-            answeredAt = Date.now();
-            res.resume();
-            resolve(res.statusCode ?? 0);
-          },
-        );
-        req.on('error', reject);
-        req.write(body.subarray(0, half));
-        setTimeout(() => {
-          finishedSendingAt = Date.now();
-          req.end(body.subarray(half));
-        }, 300);
-      });
-      expect(status).toBe(401);
-      expect(finishedSendingAt).not.toBeNull();
-      expect(answeredAt!).toBeGreaterThanOrEqual(finishedSendingAt!);
+      const expired = emu.control.createApiToken(emu.username, { expiresInDays: 0 });
+      for (const token of [null, 'not-a-token', expired]) {
+        const r = await slowSubmit(emu, token, 2_000);
+        expect(r.status).toBe(401);
+        expect(r.answeredBeforeLastByte).toBe(true);
+        expect(JSON.parse(r.body).message).toBe('Unauthorized');
+      }
+      expect((await call(emu, 'GET', '/api/v2/jobs', { token: emu.control.createApiToken(emu.username) })).json().count).toBe(0);
+    } finally {
+      await emu.close();
+    }
+  });
+
+  it('a revoked token (403), maintenance (503) and the job limit (400) only after the whole body', async () => {
+    const emu = await startEmulator({ maxJobsPerUser: 1, workers: 1 });
+    try {
+      const replaced = emu.token;
+      const current = emu.control.createApiToken(emu.username);
+      const revoked = await slowSubmit(emu, replaced);
+      expect(revoked).toMatchObject({ status: 403, answeredBeforeLastByte: false });
+      emu.control.setMaintenance(true);
+      const maintenance = await slowSubmit(emu, current);
+      expect(maintenance).toMatchObject({ status: 503, answeredBeforeLastByte: false });
+      emu.control.setMaintenance(false);
+      expect((await submit(emu, standardParts(vcf), { token: current })).status).toBe(200);
+      const limit = await slowSubmit(emu, current);
+      expect(limit).toMatchObject({ status: 400, answeredBeforeLastByte: false });
+      expect(JSON.parse(limit.body)).toEqual({ message: 'Only 1 jobs per user can be executed simultaneously.', success: false });
+    } finally {
+      await emu.close();
+    }
+  });
+
+  it('inside the handler: the job limit first, then the app (404), then the fields', async () => {
+    const emu = await startEmulator({ maxJobsPerUser: 1, workers: 1 });
+    try {
+      const badField = standardParts(vcf, [{ name: 'files-source', value: 'upload' }]);
+      // unknown app and unknown field: the app wins
+      expect((await submit(emu, badField, { app: 'foo' })).json()).toEqual({ message: "Application 'foo' not found.", success: false });
+      expect((await submit(emu, standardParts(vcf))).status).toBe(200);
+      // now over the limit: the limit wins over both
+      expect((await submit(emu, badField, { app: 'foo' })).json()).toEqual({ message: 'Only 1 jobs per user can be executed simultaneously.', success: false });
     } finally {
       await emu.close();
     }

@@ -40,7 +40,7 @@ async function open(secrets?: SecretStore, userDataDir?: string, events?: (chann
       ...(userDataDir ? { userDataDir } : {}),
       ...(events ? { events: { emit: events } } : {}),
     },
-    { demo: emulatorDemoHost({ apiTokenMayDelete: true }) },
+    { demo: emulatorDemoHost({ apiTokenMayDelete: true, maxJobsPerUser: 100 }) },
   );
   opened.push(services);
   return services;

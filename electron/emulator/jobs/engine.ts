@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { rename, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ValidationLimits, VcfFileSummary } from '../../services/vcf/index';
@@ -7,6 +8,7 @@ import { randomFileHash, randomString } from '../random';
 import { isLive, JobState } from './model';
 import type { Job, JobParams, OutputFile } from './model';
 import { PipelineRun } from './pipeline';
+import { listOutputFiles } from './outputs';
 import type { WrittenFile } from './outputs';
 
 const DAY_MS = 86_400_000;
@@ -55,6 +57,7 @@ export class JobEngine {
   private updating = false;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
+  private catchingUp = false;
 
   constructor(private readonly config: EngineConfig) {}
 
@@ -139,8 +142,9 @@ export class JobEngine {
       limits: this.config.limits as ValidationLimits,
       now: () => this.clock.now(),
       kick: () => this.update(this.clock.now()),
-      finish: (job: Job, state: number, at: number, files: WrittenFile[]) => this.finish(job, state, at, files),
+      finish: (job: Job, state: number, at: number) => this.finish(job, state, at),
       notificationMail: (job: Job) => (this.config.mail ? this.config.mailOf(job.username) : null),
+      catchingUp: () => this.catchingUp,
     };
   }
 
@@ -217,9 +221,14 @@ export class JobEngine {
     for (const file of job.output.files) this.fileByHash.set(file.hash, { job, file });
   }
 
-  private finish(job: Job, state: number, at: number, files: WrittenFile[]): void {
+  /** The export: whatever the output folder holds now (failed and canceled jobs export what they had). */
+  private exportFiles(job: Job): WrittenFile[] {
+    return listOutputFiles(join(job.workspace, 'output'));
+  }
+
+  private finish(job: Job, state: number, at: number): void {
     this.removeFromQueue(job);
-    this.registerFiles(job, files);
+    this.registerFiles(job, this.exportFiles(job));
     this.persist(job, state, at);
     job.positionInQueue = -1;
     job.log.push(`Job finished with state ${state} at ${new Date(at).toISOString()}`);
@@ -233,8 +242,8 @@ export class JobEngine {
       ...this.host(),
       now: () => 0,
       kick: () => undefined,
-      finish: (j: Job, state: number, at: number, files: WrittenFile[]) => {
-        this.registerFiles(j, files);
+      finish: (j: Job, state: number, at: number) => {
+        this.registerFiles(j, this.exportFiles(j));
         this.persist(j, state, at);
         j.positionInQueue = -1;
       },
@@ -245,13 +254,29 @@ export class JobEngine {
     if (run.over) return;
     if (stop.cancelAt !== undefined) {
       run.cancel(stop.cancelAt);
-      this.registerFiles(job, []);
+      this.registerFiles(job, this.exportFiles(job));
       this.persist(job, JobState.CANCELED, stop.cancelAt);
     } else {
       run.discard();
       job.state = JobState.DEAD;
       job.steps = [];
       job.persisted = true;
+    }
+  }
+
+  /** Seeding: applies every event due by `now` and waits for the async work they start, keeping the plan exact. */
+  async catchUp(now: number): Promise<void> {
+    this.catchingUp = true;
+    try {
+      this.update(now);
+      for (let round = 0; round < 10_000; round++) {
+        const waiting = [...this.runs.values()].map((run) => run.awaiting).filter((p): p is Promise<void> => p !== null);
+        if (waiting.length === 0) return;
+        await Promise.all(waiting);
+        this.update(this.clock.now());
+      }
+    } finally {
+      this.catchingUp = false;
     }
   }
 
@@ -270,7 +295,7 @@ export class JobEngine {
     const run = this.runs.get(job.id);
     if (job.state !== JobState.WAITING) run?.cancel(at);
     const shownPosition = job.positionInQueue;
-    this.finish(job, JobState.CANCELED, at, []);
+    this.finish(job, JobState.CANCELED, at);
     job.positionInQueue = shownPosition; // the cancel answer may still show the old position
     queueMicrotask(() => {
       job.positionInQueue = -1;
@@ -286,6 +311,7 @@ export class JobEngine {
     job.steps = [];
     job.persisted = false;
     job.output = { ...job.output, files: [], exported: false };
+    rmSync(join(job.workspace, 'output'), { recursive: true, force: true }); // the run starts over
     this.enqueue(job, at);
   }
 

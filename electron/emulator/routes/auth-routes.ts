@@ -87,16 +87,27 @@ export function revokeApiToken(ctx: RequestContext): void {
   sendJson(ctx.res, 200, { success: true, message, type: 0, time: 0 });
 }
 
-/** POST /api/v2/tokens/verify (anonymous, form field `token`): always 200. */
+/** POST /api/v2/tokens/verify (anonymous, form field `token`): always 200 for a form body. */
 export async function verifyToken(ctx: RequestContext): Promise<void> {
   const { state } = ctx;
+  // @Consumes(APPLICATION_FORM_URLENCODED): any other declared type is 415.
+  const type = String(ctx.req.headers['content-type'] ?? '')
+    .split(';')[0]
+    .trim()
+    .toLowerCase();
+  if (type !== '' && type !== 'application/x-www-form-urlencoded') {
+    ctx.req.resume();
+    sendShapeB(ctx.req, ctx.res, 415, 'Unsupported Media Type', `Content Type [${type}] not allowed. Allowed types: [application/x-www-form-urlencoded]`);
+    return;
+  }
   const form = await readFormOrJson(ctx.req);
   const caller = form.token ? state.auth.resolveToken(form.token) : { kind: 'anonymous' as const };
   if (caller.kind === 'user' && caller.apiToken) {
     const u = caller.user;
     sendJson(ctx.res, 200, {
       valid: true,
-      message: `API Token was created by ${u.username} and is valid.`,
+      // The constant is passed through unformatted: the literal %s reaches the client (2.4).
+      message: 'API Token was created by %s and is valid.',
       username: u.username,
       name: u.fullName,
       mail: u.mail,
@@ -107,8 +118,10 @@ export async function verifyToken(ctx: RequestContext): Promise<void> {
   sendJson(ctx.res, 200, { valid: false, message: 'Invalid API Token.', username: null, name: null, mail: null, expire: isoInstant(state.clock.now()) });
 }
 
+/** UserResponse: true unless there is a token and it has expired (no token at all: true). */
 function apiTokenValid(user: EmulatorUser, now: number): boolean {
-  return user.apiHash !== '' && user.apiTokenExpiresAt !== null && user.apiTokenExpiresAt > now;
+  if (user.apiHash === '' || user.apiTokenExpiresAt === null) return true;
+  return user.apiTokenExpiresAt > now;
 }
 
 /** GET /api/v2/users/{u}/profile: upstream ignores {u}; TOPMed wants the caller's own name (else 403, empty body). */
@@ -145,7 +158,7 @@ export function getProfile(ctx: RequestContext): void {
   if (user.apiHash !== '' && user.apiTokenExpiresAt !== null) {
     apiTokenMessage = valid
       ? `API Token was created by ${user.username} and is valid until ${javaDate(user.apiTokenExpiresAt)}.`
-      : `API Token was created by ${user.username} and is expired since ${javaDate(user.apiTokenExpiresAt)}.`;
+      : `API Token was created by ${user.username} and expired on ${javaDate(user.apiTokenExpiresAt)}.`;
   }
   sendJson(ctx.res, 200, {
     id: user.id,

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -57,11 +57,11 @@ async function serveFile(ctx: RequestContext, job: Job, file: OutputFile): Promi
     sendShapeA(res, 400, 'number of max downloads exceeded.');
     return;
   }
-  if (job.filesDeleted) {
+  if (file.count > 0) file.count -= 1; // spent before anything else, even if the file is then missing or the transfer fails
+  if (job.filesDeleted || (state.options.storage === 'local' && !existsSync(file.absPath))) {
     sendShapeA(res, 404, 'File not found in workspace.');
     return;
   }
-  if (file.count > 0) file.count -= 1; // spent before a single byte is sent, even if the transfer then fails
   if (state.options.storage === 's3') {
     const key = s3Key(job, file);
     const date = String(state.clock.now());

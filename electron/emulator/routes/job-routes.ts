@@ -57,8 +57,11 @@ export function listJobs(ctx: RequestContext): void {
   const pageSize = page === null ? count : PAGE_SIZE;
   const slice = page === null ? all : all.slice((Math.max(page, 1) - 1) * PAGE_SIZE, (Math.max(page, 1) - 1) * PAGE_SIZE + PAGE_SIZE);
   const totalPages = Math.ceil(count / pageSize);
+  // PageResponse.build: up to three pages either side (only pages > 0), and always the current one.
   const pages: number[] = [];
-  for (let p = Math.max(1, shownPage - 3); p <= Math.min(totalPages, shownPage + 3); p++) pages.push(p);
+  for (let i = 3; i > 0; i--) if (shownPage - i > 0) pages.push(shownPage - i);
+  pages.push(shownPage);
+  for (let i = 1; i <= 3; i++) if (shownPage + i <= totalPages) pages.push(shownPage + i);
   sendJson(ctx.res, 200, {
     count,
     page: shownPage,

@@ -54,7 +54,8 @@ async function parseMultipart(ctx: RequestContext, uploadDir: string): Promise<P
     req.socket.destroy();
   });
   const bb = busboy({ headers: req.headers, defParamCharset: 'utf8', limits: { fieldSize: 1 << 20, fields: 1000, files: 100_000 } });
-  const cleanName = (name: string) => escapeHtml(name).replace(/^input-/, '');
+  // Every occurrence of `input-` goes, not only a leading one (JobParameterParser, cloudgene-api.md 5.2).
+  const cleanName = (name: string) => escapeHtml(name).replaceAll('input-', '');
   bb.on('field', (name, value) => {
     const id = cleanName(name);
     form.names.push(id);
@@ -110,6 +111,19 @@ export async function submitJob(ctx: RequestContext): Promise<void> {
     req.resume();
     return;
   }
+  // The security filter refuses a missing, garbage or expired token before the body is read: the
+  // answer goes out while the client is still sending, then the connection is closed (5.3).
+  const caller = ctx.caller();
+  if (caller.kind === 'anonymous' || caller.kind === 'invalid') {
+    res.setHeader('Connection', 'close');
+    sendShapeB(req, res, 401, 'Unauthorized');
+    res.on('finish', () => {
+      req.socket.end();
+      // Stop reading a large upload soon after (a client should act on the early answer).
+      setTimeout(() => req.socket.destroy(), 2_000).unref();
+    });
+    return;
+  }
   const uploadDir = join(state.dataDir, 'uploads', randomString(16));
   await mkdir(uploadDir, { recursive: true });
   let keepUploadDir = false;
@@ -128,12 +142,16 @@ export async function submitJob(ctx: RequestContext): Promise<void> {
       return;
     }
     if (form === 'dropped') return;
-    // The whole body is read before the handler's checks, authentication included: the user is
-    // resolved inside the multipart callback (cloudgene-api.md 5.3).
+    // Decided inside the multipart callback, after the whole body was read: a revoked or replaced
+    // API token (403), maintenance (503), then the handler's job limit, app and field checks.
     const user = requireUser(ctx);
     if (!user) return;
     if (state.maintenance.on && !user.admin) {
       sendShapeA(res, 503, 'This functionality is currently under maintenance.');
+      return;
+    }
+    if (!user.admin && state.engine.liveJobCount(user.username) >= state.options.maxJobsPerUser) {
+      sendShapeA(res, 400, `Only ${state.options.maxJobsPerUser} jobs per user can be executed simultaneously.`);
       return;
     }
     const app = ctx.params[0];
@@ -145,10 +163,6 @@ export async function submitJob(ctx: RequestContext): Promise<void> {
     const unknown = form.names.find((n) => n !== 'job-name' && !n.endsWith('-pattern') && !APP_INPUT_IDS.has(n));
     if (unknown !== undefined) {
       sendShapeA(res, 400, `Parameter '${unknown}' not found.`);
-      return;
-    }
-    if (!user.admin && state.engine.liveJobCount(user.username) >= state.options.maxJobsPerUser) {
-      sendShapeA(res, 400, `Only ${state.options.maxJobsPerUser} jobs per user can be executed simultaneously.`);
       return;
     }
     const text = (id: string, fallback: string) => {

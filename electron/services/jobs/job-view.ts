@@ -97,13 +97,42 @@ export function qcStatisticsOf(job: Job): JobDetail['qcStatistics'] {
   return [];
 }
 
+// Cloudgene's and the pipeline's generic failure lines (cloudgene-api.md 4.4, 5.6): the reason is
+// another message, which may come after them (top-level pipeline errors land in the Summary
+// between "Pipeline execution failed." and "Imputation job failed.").
+const GENERIC_ERRORS = new Set([
+  'Pipeline execution failed.',
+  'Pipeline execution canceled.',
+  'Imputation job failed.',
+  'Imputation job canceled.',
+  'Data processing failed.',
+]);
+
+/** A QC failure group ends with "<b>Error:</b> ..." after the statistics: that line is the reason. */
+function reasonOf(text: string): string {
+  const lines = text.split('\n');
+  const index = lines.findIndex((line) => /^\s*Error:\s/.test(line));
+  return index >= 0
+    ? lines
+        .slice(index)
+        .join('\n')
+        .replace(/^\s*Error:\s*/, '')
+    : text;
+}
+
+/** The reason a job failed: its most specific error message, else a generic one. */
 export function firstErrorOf(job: Job): string | null {
+  let generic: string | null = null;
   for (const step of job.steps) {
     for (const message of step.logMessages) {
-      if (message.type === 1) return messageText(message.message);
+      if (message.type !== 1) continue;
+      const text = messageText(message.message);
+      if (text === '') continue;
+      if (GENERIC_ERRORS.has(text)) generic ??= text;
+      else return reasonOf(text);
     }
   }
-  return null;
+  return generic;
 }
 
 export function filesOf(job: Job): JobDetail['files'] {

@@ -71,6 +71,11 @@ export function prepareMessage(message: { type: number; html: string }): Prepare
   return { tone, kind, progress, html, password };
 }
 
+/** The first line of a message (the validation summary's "1 valid VCF file(s) found."), still HTML. */
+export function firstLine(html: string): string {
+  return html.split(/<br\s*\/?>/i)[0]!;
+}
+
 /** The status of a whole step, from its messages: an error wins, then running, then warnings. */
 export function stepTone(messages: ReadonlyArray<{ type: number }>): MessageTone | 'pending' {
   if (messages.length === 0) return 'pending';
