@@ -104,7 +104,7 @@ describe('uploads', () => {
     const fileId = await vcf();
     services.uploads.setOnline(false);
     const started = await services.handlers['uploads:start']({ serverId, ...form, fileIds: [fileId], jobName: 'Later', password: { mode: 'generate' } });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await services.uploads.idle(); // nothing is running: the queue held it
     expect((await services.handlers['uploads:list']({})).find((upload) => upload.id === started.id)?.state).toBe('queued');
     expect(await services.servers.client(serverId).allJobs()).toEqual([]); // nothing reached the server
     services.uploads.setOnline(true);
@@ -128,7 +128,7 @@ describe('uploads', () => {
     await expect(start({ values: { ...form.values, build: 'hg37' } })).rejects.toMatchObject({ code: 'bad-request' });
     await expect(start({ checked: { check1: true } })).rejects.toMatchObject({ code: 'bad-request', message: expect.stringContaining('accept') });
     await expect(start({ password: { mode: 'typed', value: 'a&b<c>d"efgh' } })).rejects.toMatchObject({ code: 'bad-request' });
-    expect(emulator.control.getJob('none')).toBeNull();
+    expect(await services.servers.client(serverId).allJobs()).toEqual([]); // none of these reached the server
   });
 
   it('stops before uploading when the job limit is reached', async () => {
@@ -198,7 +198,7 @@ describe('uploads', () => {
     }
     await services.handlers['uploads:cancel']({ id: upload.id });
     expect((await finished(upload.id)).state).toBe('canceled');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect((await services.handlers['jobs:list']({ refresh: true })).jobs).toEqual([]);
+    // the emulator made no job of the canceled upload (it had not received the whole body)
+    expect(await services.servers.client(serverId).allJobs()).toEqual([]);
   });
 });
