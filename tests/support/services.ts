@@ -48,9 +48,9 @@ export async function createTestServices(overrides: Partial<Ports> = {}, options
         info: (line) => logLines.push(line),
         warn: (line) => logLines.push(line),
         error: (line) => {
-        logLines.push(line);
-        errorLines.push(line);
-      },
+          logLines.push(line);
+          errorLines.push(line);
+        },
       },
       fileDialog: null,
       notifier: { notify: (notification) => notifications.push(notification) },
@@ -80,4 +80,9 @@ export async function createTestServices(overrides: Partial<Ports> = {}, options
       await rm(userDataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A "restart" of the app: new services on the same user-data folder and the same keychain. */
+export function reopenServices(previous: TestServices, overrides: Partial<Ports> = {}, options: ServiceOptions = {}): Promise<TestServices> {
+  return createTestServices({ userDataDir: previous.userDataDir, secrets: previous.secrets, ...overrides }, options);
 }
