@@ -6,7 +6,8 @@ import { CERTIFICATE_ERROR_CODES, describeNetworkFailure } from '../cloudgene/cl
 import { DownloadError, isDownloadError } from './errors';
 
 /**
- * @param progress how far the body got, for a break while it flowed ("after 1 GB of 2 GB")
+ * @param progress how far the body got, for a break while it flowed ("after 1 GB of 2 GB");
+ * undefined for a failure before the body (the head, or no answer at all)
  */
 export function downloadErrorFrom(error: unknown, signal: AbortSignal | undefined, progress?: string): DownloadError {
   if (isDownloadError(error)) return error;
@@ -16,7 +17,7 @@ export function downloadErrorFrom(error: unknown, signal: AbortSignal | undefine
   // Errors of the file system name their file; everything else here came from the connection.
   if (filePath !== undefined) return new DownloadError('io', { cause: error, detail: code ?? message });
   if (isConnectFailure(error)) return new DownloadError('network', { cause: error, detail: describeNetworkFailure(error) });
-  const broken = brokenAnswer(code, message);
+  const broken = brokenAnswer(error, progress !== undefined);
   if (broken) return new DownloadError('invalid-response', { cause: error, detail: broken });
   switch (code) {
     case 'DOWNLOAD_HEAD_DEADLINE':
@@ -29,6 +30,7 @@ export function downloadErrorFrom(error: unknown, signal: AbortSignal | undefine
     // The connection ended before the length the answer gave (llhttp never reads past it).
     case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
     case 'ECONNRESET':
+    case 'DOWNLOAD_RESET':
     case 'EPIPE':
       return new DownloadError('interrupted', { cause: error, detail: joined('the connection was closed', progress) });
   }
@@ -50,13 +52,18 @@ export function isConnectFailure(error: unknown): boolean {
 }
 
 /** Words for an answer that is not valid HTTP or does not fit its own framing, else null. */
-function brokenAnswer(code: string | undefined, message: string | undefined): string | null {
-  if (code === undefined) return null;
-  if (code.startsWith('HPE_')) {
+function brokenAnswer(error: unknown, inBody: boolean): string | null {
+  const { code, name, message } = (error ?? {}) as { code?: string; name?: string; message?: string };
+  if (name === 'HTTPParserError' || code?.startsWith('HPE_')) {
     // llhttp's reason, e.g. "Response does not match the HTTP/1.1 protocol (Invalid character in chunk size)"
     const reason = /\(([^()]+)\)\s*$/.exec(message ?? '')?.[1];
     return `the answer is not valid HTTP/1.1${reason ? `: ${reason.toLowerCase()}` : ''}`;
   }
+  // undici reports a head that llhttp refused for its lengths (two Content-Length headers, or one
+  // with Transfer-Encoding) as a length mismatch; in the body, the same code is a cut connection.
+  if (code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH' && !inBody) return 'the answer gives contradicting lengths';
+  // An interim 100 Continue (never asked for) or an upgrade.
+  if (code === 'UND_ERR_SOCKET' && /^bad (response|upgrade)$/.test(message ?? '')) return 'the server sent an answer that was not asked for';
   switch (code) {
     case 'UND_ERR_HEADERS_OVERFLOW':
       return 'the header of the answer is too large';
@@ -65,7 +72,8 @@ function brokenAnswer(code: string | undefined, message: string | undefined): st
     case 'UND_ERR_INVALID_ARG':
       return 'the answer cannot be used for a request back to the server';
     case 'DOWNLOAD_BAD_URL':
-      return message ?? 'the download address is not usable';
+    case 'DOWNLOAD_BAD_FRAMING':
+      return message ?? 'the answer cannot be read';
   }
   return null;
 }

@@ -18,6 +18,15 @@
 // `headersTimeout` and `bodyTimeout`. On top of that, here: a total deadline for the head (undici's
 // headersTimeout restarts on each interim 1xx answer), a cap and a deadline on error bodies read
 // as text, and the caller's abort signal.
+//
+// undici 7 crashes the process (an uncatchable AssertionError from the socket's 'end' handler)
+// when a response is paused and the server closes the connection (nodejs/undici#5360, fixed in
+// undici 8). A server can cause that at will (a head and a close), so each exchange watches its
+// own socket (found through undici's documented `undici:client:sendHeaders` diagnostics channel)
+// and resumes the parser before undici sees the end; the socket's buffer is empty by then, so
+// this costs no memory.
+import { subscribe } from 'node:diagnostics_channel';
+import type { Socket } from 'node:net';
 import type { Dispatcher } from 'undici';
 import type { Answer, AnswerBody } from './answer';
 import { BatchQueue, type BatchSink } from './batch-queue';
@@ -36,7 +45,7 @@ export interface UndiciGetOptions {
   onRequestSent?: () => void;
 }
 
-export type UndiciGetErrorCode = 'DOWNLOAD_HEAD_DEADLINE' | 'DOWNLOAD_ABORTED' | 'DOWNLOAD_BAD_URL' | 'DOWNLOAD_DISCARDED';
+export type UndiciGetErrorCode = 'DOWNLOAD_HEAD_DEADLINE' | 'DOWNLOAD_ABORTED' | 'DOWNLOAD_BAD_URL' | 'DOWNLOAD_BAD_FRAMING' | 'DOWNLOAD_DISCARDED';
 
 /** Failures raised here (undici's own errors keep their `UND_ERR_*` / `HPE_*` codes). */
 export class UndiciGetError extends Error {
@@ -52,6 +61,16 @@ export class UndiciGetError extends Error {
 /** Progress is reported at least every this many bytes, and within this delay otherwise. */
 const PROGRESS_STEP_BYTES = 64 * 1024;
 const PROGRESS_DELAY_MS = 50;
+
+/** The exchange whose request undici is writing right now (set in onRequestStart, which undici
+ *  calls synchronously just before it publishes `sendHeaders` for the same request). */
+let writing: Exchange | null = null;
+subscribe('undici:client:sendHeaders', (message) => {
+  const exchange = writing;
+  writing = null;
+  const { request, socket } = message as { request?: { method?: string }; socket?: Socket };
+  if (exchange && request?.method === 'GET' && socket) exchange.watch(socket);
+});
 
 export function undiciGet(url: string, options: UndiciGetOptions): Promise<Answer> {
   let target: URL;
@@ -134,12 +153,23 @@ class Exchange implements Dispatcher.DispatchHandler {
       controller.abort(this.failure);
       return;
     }
+    writing = this;
+    queueMicrotask(() => {
+      if (writing === this) writing = null;
+    });
     this.options.onRequestSent?.();
   }
 
   onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: Answer['headers']): void {
     this.controller = controller;
     if (statusCode < 200 || this.phase !== 'head') return; // an interim answer (103 Early Hints): the real one follows
+    // We ask for identity: chunked is the only transfer coding a server may add, once. llhttp
+    // decodes chunked and passes any other coding through, which would be written as the file.
+    const codings = transferCodings(headers['transfer-encoding']);
+    if (codings !== null && (codings.length !== 1 || codings[0] !== 'chunked')) {
+      this.fail(new UndiciGetError('DOWNLOAD_BAD_FRAMING', `the answer uses a transfer coding that was not asked for (${codings.join(', ')})`));
+      return;
+    }
     this.phase = 'body';
     this.clearHeadTimer();
     controller.pause(); // until the caller says what to do with the body
@@ -185,6 +215,25 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.fail(error);
   }
 
+  // --- the socket guard (undici#5360) ---------------------------------------------------------
+
+  watch(socket: Socket): void {
+    if (this.phase === 'ended' || this.phase === 'failed') return;
+    // The socket serves this one exchange (reset: true), so the listeners go with it. Before undici's own listeners: they must never meet a paused parser at the end.
+    socket.prependListener('end', this.onSocketEnd);
+    socket.prependListener('error', this.onSocketError);
+  }
+
+  private readonly onSocketEnd = () => {
+    if (this.controller?.paused) this.controller.resume();
+  };
+
+  private readonly onSocketError = (error: NodeJS.ErrnoException) => {
+    // undici finishes the parser on a reset too (for macOS, where a complete answer may end so);
+    // a paused parser cannot be finished, so this reset is reported as the break it is.
+    if (this.controller?.paused && error.code === 'ECONNRESET') error.code = 'DOWNLOAD_RESET';
+  };
+
   // --- the body, for the caller ----------------------------------------------------------------
 
   private answerBody(): AnswerBody {
@@ -211,8 +260,14 @@ class Exchange implements Dispatcher.DispatchHandler {
       this.received += chunk.length;
       batcher.take(chunk);
     }
-    if (early.length) this.report();
-    if (this.phase === 'body') this.controller?.resume();
+    if (this.phase === 'body') {
+      this.report();
+      this.controller?.resume();
+    } else {
+      // The answer ended (or broke) before it was asked for: what arrived is written all the same.
+      batcher.flush();
+      this.report();
+    }
     await queue.settle(this.bodyDone);
   }
 
@@ -282,6 +337,16 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.clearHeadTimer();
     this.options.signal?.removeEventListener('abort', this.onAbort);
   }
+}
+
+function transferCodings(value: string | string[] | undefined): string[] | null {
+  if (value === undefined) return null;
+  return [value]
+    .flat()
+    .join(',')
+    .split(',')
+    .map((coding) => coding.trim().toLowerCase())
+    .filter(Boolean);
 }
 
 function seconds(ms: number): string {
