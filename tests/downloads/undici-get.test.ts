@@ -188,11 +188,20 @@ describe('undiciGet', () => {
   });
 
   it('gives the head a total deadline, not only an idle one', async () => {
-    // A byte every 40 ms never leaves the connection idle for long, but the head never ends.
-    const server = await serve((socket) => trickle(socket, ['HTTP/1.1 200 OK\r\n', ...'X-Slow: '.split(''), ...'a'.repeat(200).split('')], { gapMs: 40 }));
-    const error = await failureOf(server.url, { headDeadlineMs: 400 });
+    // Interim answers every 100 ms: each restarts undici's own headersTimeout, the final head never comes.
+    const server = await serve((socket) =>
+      trickle(
+        socket,
+        Array.from({ length: 100 }, () => 'HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n'),
+        { gapMs: 100 },
+      ),
+    );
+    const error = await failureOf(server.url, { headDeadlineMs: 500 });
     expect(error.code).toBe('DOWNLOAD_HEAD_DEADLINE');
-    expect(error.message).toBe('no answer within 400 ms');
+    expect(error.message).toBe('no answer within 500 ms');
+    // A head trickled byte by byte is cut at the deadline too.
+    const slow = await serve((socket) => trickle(socket, ['HTTP/1.1 200 OK\r\n', ...'X-Slow: '.split(''), ...'a'.repeat(200).split('')], { gapMs: 40 }));
+    expect((await failureOf(slow.url, { headDeadlineMs: 400 })).code).toMatch(/HEAD/);
   });
 
   it('times out a body that stalls, after writing what came', async () => {
@@ -317,6 +326,15 @@ describe('undiciGet at the end of a connection while paused', () => {
     const { data: got, error } = await drain(await get(server.url), () => new Promise((resolve) => setTimeout(resolve, 40)));
     expect(error).toBeNull();
     expect(sha256(got)).toBe(sha256(data));
+  });
+
+  it('reports a reset that ends a body without length as a break, not as its end', async () => {
+    const server = await serve((socket) =>
+      socket.write('HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n' + 'x'.repeat(12_000), () => setTimeout(() => socket.resetAndDestroy(), 30)),
+    );
+    const { data, error } = await drain(await get(server.url));
+    expect(data.length).toBeLessThanOrEqual(12_000);
+    expect((error as { code: string }).code).toBe('DOWNLOAD_RESET');
   });
 
   it('reports a reset while paused as a break', async () => {

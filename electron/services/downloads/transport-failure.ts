@@ -12,11 +12,15 @@ import { DownloadError, isDownloadError } from './errors';
 export function downloadErrorFrom(error: unknown, signal: AbortSignal | undefined, progress?: string): DownloadError {
   if (isDownloadError(error)) return error;
   if (signal?.aborted) return new DownloadError('aborted', { cause: error });
-  const { code, path: filePath, message } = (error ?? {}) as { code?: string; path?: string; message?: string };
+  const { code, name, path: filePath, message } = (error ?? {}) as { code?: string; name?: string; path?: string; message?: string };
   if (code === 'ENOSPC') return new DownloadError('disk-full', { cause: error });
   // Errors of the file system name their file; everything else here came from the connection.
   if (filePath !== undefined) return new DownloadError('io', { cause: error, detail: code ?? message });
   if (isConnectFailure(error)) return new DownloadError('network', { cause: error, detail: describeNetworkFailure(error) });
+  // llhttp at the close of a connection that ended mid-answer (a chunked body without its last chunk).
+  if (name === 'HTTPParserError' && /invalid eof state/i.test(message ?? '')) {
+    return new DownloadError('interrupted', { cause: error, detail: joined('the connection was closed', progress) });
+  }
   const broken = brokenAnswer(error, progress !== undefined);
   if (broken) return new DownloadError('invalid-response', { cause: error, detail: broken });
   switch (code) {
@@ -26,8 +30,8 @@ export function downloadErrorFrom(error: unknown, signal: AbortSignal | undefine
       return new DownloadError('network', { cause: error, detail: 'the server did not answer in time' });
     case 'UND_ERR_BODY_TIMEOUT':
       return new DownloadError('interrupted', { cause: error, detail: joined('the server stopped sending', progress) });
+    // A length mismatch in the body: the connection ended before the length the answer gave.
     case 'UND_ERR_SOCKET':
-    // The connection ended before the length the answer gave (llhttp never reads past it).
     case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
     case 'ECONNRESET':
     case 'DOWNLOAD_RESET':

@@ -153,6 +153,7 @@ class Exchange implements Dispatcher.DispatchHandler {
       controller.abort(this.failure);
       return;
     }
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the sendHeaders subscriber hands this exchange its socket
     writing = this;
     queueMicrotask(() => {
       if (writing === this) writing = null;
@@ -229,9 +230,10 @@ class Exchange implements Dispatcher.DispatchHandler {
   };
 
   private readonly onSocketError = (error: NodeJS.ErrnoException) => {
-    // undici finishes the parser on a reset too (for macOS, where a complete answer may end so);
-    // a paused parser cannot be finished, so this reset is reported as the break it is.
-    if (this.controller?.paused && error.code === 'ECONNRESET') error.code = 'DOWNLOAD_RESET';
+    // undici takes a reset like a close and finishes the parser (for macOS, where a complete answer
+    // may end so): a paused parser cannot be finished, and a body that runs until the close would
+    // be taken as complete. A reset is reported as the break it is.
+    if (error.code === 'ECONNRESET') error.code = 'DOWNLOAD_RESET';
   };
 
   // --- the body, for the caller ----------------------------------------------------------------
