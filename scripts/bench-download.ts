@@ -162,6 +162,16 @@ interface ModeRuns {
   curl: Run[];
   oursThree: Run[];
   curlThree: Run[];
+  /** The event loop's delay with nothing to do, for scale: on a loaded machine it is not zero. */
+  idleLoop: { p99: number; max: number };
+}
+
+async function idleLoopDelay(ms: number): Promise<{ p99: number; max: number }> {
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  loop.disable();
+  return { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 };
 }
 
 async function benchMode(storage: 'local' | 's3', bigFile: string, work: string): Promise<ModeRuns> {
@@ -194,7 +204,7 @@ async function benchMode(storage: 'local' | 's3', bigFile: string, work: string)
     };
     // Warm-up (untimed): JIT, the emulator's first stream, the file's pages in the cache.
     for (const who of ['ours', 'curl'] as const) await run(who, 1);
-    const runs: ModeRuns = { ours: [], curl: [], oursThree: [], curlThree: [] };
+    const runs: ModeRuns = { ours: [], curl: [], oursThree: [], curlThree: [], idleLoop: await idleLoopDelay(5000) };
     for (let round = 0; round < rounds; round++) {
       // Alternate who goes first, so page-cache write-back hurts both alike.
       const order = round % 2 === 0 ? (['ours', 'curl'] as const) : (['curl', 'ours'] as const);
@@ -254,6 +264,9 @@ try {
   console.log('');
   console.log('our client on the event loop (median of the rounds; three = three transfers at once, together):');
   for (const [storage, runs] of Object.entries(results)) {
+    console.log(
+      `${storage.padEnd(6)} idle   event loop p99 ${runs.idleLoop.p99.toFixed(1)} ms (max ${runs.idleLoop.max.toFixed(1)} ms) with no transfer, for scale`,
+    );
     for (const [label, list, curlList] of [
       ['one  ', runs.ours, runs.curl],
       ['three', runs.oursThree, runs.curlThree],

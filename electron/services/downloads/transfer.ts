@@ -8,6 +8,8 @@
 // - an S3 workspace answers 301 to a pre-signed URL valid for 1 h that has Content-Length and
 //   Range: requests to it are free, so an interrupted transfer resumes there with `Range`;
 // - error answers are JSON (shape A) and are never written as the result file.
+// Every request goes through undici (undici-get.ts) on the dispatcher given (direct or a proxy);
+// redirects obey redirect-policy.ts; the `.part` file is opened by part-file.ts.
 import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';

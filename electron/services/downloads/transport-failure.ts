@@ -33,10 +33,11 @@ export function downloadErrorFrom(error: unknown, signal: AbortSignal | undefine
     // A length mismatch in the body: the connection ended before the length the answer gave.
     case 'UND_ERR_SOCKET':
     case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
-    case 'ECONNRESET':
-    case 'DOWNLOAD_RESET':
     case 'EPIPE':
       return new DownloadError('interrupted', { cause: error, detail: joined('the connection was closed', progress) });
+    case 'ECONNRESET':
+    case 'DOWNLOAD_RESET':
+      return new DownloadError('interrupted', { cause: error, detail: joined('the connection was reset', progress) });
   }
   return new DownloadError('interrupted', { cause: error, detail: joined(describeNetworkFailure(error) ?? message ?? 'unknown failure', progress) });
 }

@@ -4,7 +4,8 @@
 //
 // Why dispatch() and not request(): request() turns every chunk into a stream event and keeps
 // the chunks (views into whole socket reads) queued in the stream, which cost CPU per GiB and
-// let a body in 1-byte pieces hold ~64 KiB per byte. Here a chunk is copied once and dropped.
+// let a body in 1-byte pieces hold ~64 KiB per byte. Here each chunk goes into a batch at once,
+// and the batches count the memory they hold (body-batcher.ts).
 //
 // Why the controller API (onRequestStart / onResponseStart / onResponseData / onResponseEnd /
 // onResponseError): it is undici 7's current handler interface (the onConnect / onHeaders /
@@ -12,8 +13,8 @@
 // parser from anywhere (the disk's write callback), not only through onData's return value.
 //
 // What undici enforces for us (llhttp in strict mode): a status line and header block that are
-// HTTP/1.1, CRLF line ends, no NUL or other control bytes in header values, one Content-Length
-// (or equal copies), never Content-Length with Transfer-Encoding, hex chunk sizes with CRLF, a
+// HTTP/1.1, CRLF line ends, no NUL or other control bytes in header values, one Content-Length,
+// never Content-Length with Transfer-Encoding, hex chunk sizes with CRLF, a
 // body no longer than its length, a head of at most `maxHeaderSize` (16 KiB by default),
 // `headersTimeout` and `bodyTimeout`. On top of that, here: a total deadline for the head (undici's
 // headersTimeout restarts on each interim 1xx answer), a cap and a deadline on error bodies read
@@ -135,7 +136,9 @@ class Exchange implements Dispatcher.DispatchHandler {
           headers: { accept: '*/*', 'accept-encoding': 'identity', 'user-agent': options.userAgent, ...options.headers },
           headersTimeout: options.headDeadlineMs,
           bodyTimeout: options.bodyIdleMs,
-          // One answer per connection, as a download never shares its connection.
+          // Close the connection after this answer: with the downloads' own Agent every GET, and
+          // so every credit spent, goes out on a fresh connection, never on one the server may
+          // have closed meanwhile.
           reset: true,
         },
         this,
@@ -220,7 +223,8 @@ class Exchange implements Dispatcher.DispatchHandler {
 
   watch(socket: Socket): void {
     if (this.phase === 'ended' || this.phase === 'failed') return;
-    // The socket serves this one exchange (reset: true), so the listeners go with it. Before undici's own listeners: they must never meet a paused parser at the end.
+    // Ahead of undici's own listeners, which must never meet a paused parser at the end. The
+    // socket serves this one exchange (reset: true), so the listeners go with it.
     socket.prependListener('end', this.onSocketEnd);
     socket.prependListener('error', this.onSocketError);
   }
