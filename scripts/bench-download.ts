@@ -1,7 +1,10 @@
 // Download speed of the app's transfer code against curl, from the Cloudgene emulator in both
 // storage modes (local: chunked stream; s3: 301 to a pre-signed URL with Content-Length).
 //
-//   node --import tsx scripts/bench-download.ts [--size-mb 2048] [--rounds 2]
+//   node --import tsx scripts/bench-download.ts [--size-mb 2048] [--rounds 2] [--worker]
+//
+// --worker runs our transfers in a worker thread (the main thread only waits), to compare with
+// the app's way, the main process's event loop.
 //
 // The emulator runs in its own process (as a real server would), so our downloader and curl each
 // get the client side to themselves. The demo job's chr_*.zip is swapped for a symlink to one big
@@ -12,7 +15,8 @@
 // present), the best and median of each, and the ratio ours/curl. Then, per round, three
 // transfers at once of each client (the download manager's default concurrency). For our client it
 // also prints the event loop's delay (perf_hooks monitorEventLoopDelay, p99 and max) during the
-// transfers: the downloads run on the app's main-process event loop, which must stay responsive.
+// transfers (sampled every 1 ms, so a figure includes that 1 ms): the downloads run on the app's
+// main-process event loop, which must stay responsive.
 // Figures, not assertions. Our side is the app's `runTransfer` on a direct connection (undici's
 // Dispatcher.dispatch() into 1 MiB batches, undici-get.ts) and reports progress the way the
 // download manager does (a rate sample per progress call).
@@ -23,6 +27,7 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { isMainThread, parentPort, Worker } from 'node:worker_threads';
 import { request } from 'undici';
 import { RateMeter } from '../electron/services/downloads/rate-meter';
 import { runTransfer } from '../electron/services/downloads/transfer';
@@ -31,6 +36,7 @@ const { values } = parseArgs({
   options: {
     'size-mb': { type: 'string', default: '2048' },
     rounds: { type: 'string', default: '2' },
+    worker: { type: 'boolean', default: false },
   },
 });
 const sizeMiB = Number(values['size-mb']);
@@ -95,19 +101,43 @@ interface Run {
   loop?: { p99: number; max: number };
 }
 
-/** `count` transfers of our client at once, into `targets`. */
-async function timeOurs(url: string, targets: string[]): Promise<Run> {
-  const loop = monitorEventLoopDelay({ resolution: 5 });
-  const cpu = process.cpuUsage();
-  const start = process.hrtime.bigint();
-  loop.enable();
+/** Our transfers of `url` into `targets`, at once; the bytes each got. */
+async function transfers(url: string, targets: string[]): Promise<number[]> {
   const results = await Promise.all(
     targets.map((target) => {
       const meter = new RateMeter();
       return runTransfer({ url, finalPath: target, onProgress: ({ receivedBytes }) => meter.sample(receivedBytes, Date.now()) });
     }),
   );
+  return results.map((result) => result.bytes);
+}
+
+/** A worker thread that runs `transfers` when asked (started before the clock). */
+async function startTransferWorker(): Promise<{ run(url: string, targets: string[]): Promise<number[]>; stop(): Promise<number> }> {
+  // Node 20 loads a worker's entry before `--import tsx` applies to it: register tsx first.
+  const entry = `const { tsImport } = await import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}); await tsImport(${JSON.stringify(import.meta.url)}, ${JSON.stringify(import.meta.url)});`;
+  const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(entry)}`));
+  await new Promise<void>((resolve, reject) => worker.once('message', () => resolve()).once('error', reject));
+  return {
+    run: (url, targets) =>
+      new Promise<number[]>((resolve, reject) => {
+        worker.once('message', resolve).once('error', reject);
+        worker.postMessage({ url, targets });
+      }),
+    stop: () => worker.terminate(),
+  };
+}
+
+/** `count` transfers of our client at once, into `targets`. */
+async function timeOurs(url: string, targets: string[]): Promise<Run> {
+  const worker = values.worker ? await startTransferWorker() : null;
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  const cpu = process.cpuUsage();
+  const start = process.hrtime.bigint();
+  loop.enable();
+  const results = (await (worker ? worker.run(url, targets) : transfers(url, targets))).map((bytes) => ({ bytes }));
   loop.disable();
+  await worker?.stop();
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const used = process.cpuUsage(cpu);
   for (const result of results) if (result.bytes !== sizeMiB * MiB) throw new Error(`ours got ${result.bytes} bytes`);
@@ -167,7 +197,7 @@ interface ModeRuns {
 }
 
 async function idleLoopDelay(ms: number): Promise<{ p99: number; max: number }> {
-  const loop = monitorEventLoopDelay({ resolution: 5 });
+  const loop = monitorEventLoopDelay({ resolution: 1 });
   loop.enable();
   await new Promise((resolve) => setTimeout(resolve, ms));
   loop.disable();
@@ -236,59 +266,73 @@ const median = (runs: number[]) => {
 };
 const cpuFigures = (runs: Run[]) => runs.map((run) => run.cpuPerGiB).filter((cpu): cpu is number => cpu !== null);
 
-const work = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-download-'));
-try {
-  const bigFile = path.join(work, 'big.bin');
-  console.log(`bench-download: ${sizeMiB} MiB, ${rounds} round(s) per client, emulator in its own process, loopback`);
-  await makeBigFile(bigFile);
-  execFileSync('sync');
-  const results: Record<string, ModeRuns> = {};
-  for (const storage of ['local', 's3'] as const) results[storage] = await benchMode(storage, bigFile, work);
-  console.log('');
-  console.log('mode   figure   ours MiB/s   curl MiB/s   ours/curl   ours CPU s/GiB   curl CPU s/GiB');
-  for (const [storage, runs] of Object.entries(results)) {
-    for (const [figure, pick, pickCpu] of [
-      ['best', best, least],
-      ['median', median, median],
-    ] as const) {
-      const ours = pick(runs.ours.map((run) => run.mibPerSecond));
-      const curl = pick(runs.curl.map((run) => run.mibPerSecond));
-      const cpu = (list: Run[]) => (cpuFigures(list).length ? pickCpu(cpuFigures(list)).toFixed(2) : 'n/a');
-      console.log(
-        `${storage.padEnd(6)} ${figure.padEnd(6)} ${ours.toFixed(0).padStart(12)} ${curl.toFixed(0).padStart(12)} ${(ours / curl).toFixed(2).padStart(11)}` +
-          `${cpu(runs.ours).padStart(17)}${cpu(runs.curl).padStart(17)}`,
-      );
-    }
-  }
-  console.log("(CPU: best = least CPU per GiB; ours includes this process's own thread pool and GC)");
-  console.log('');
-  console.log('our client on the event loop (median of the rounds; three = three transfers at once, together):');
-  for (const [storage, runs] of Object.entries(results)) {
+if (!isMainThread) {
+  // The worker of --worker: transfers on request.
+  parentPort!.on('message', ({ url, targets }: { url: string; targets: string[] }) => {
+    void transfers(url, targets).then((bytes) => parentPort!.postMessage(bytes));
+  });
+  parentPort!.postMessage('ready');
+} else {
+  await main();
+}
+
+async function main(): Promise<void> {
+  const work = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-download-'));
+  try {
+    const bigFile = path.join(work, 'big.bin');
     console.log(
-      `${storage.padEnd(6)} idle   event loop p99 ${runs.idleLoop.p99.toFixed(1)} ms (max ${runs.idleLoop.max.toFixed(1)} ms) with no transfer, for scale`,
+      `bench-download: ${sizeMiB} MiB, ${rounds} round(s) per client, emulator in its own process, loopback; ours on ${values.worker ? 'a worker thread' : 'the main thread'}`,
     );
-    for (const [label, list, curlList] of [
-      ['one  ', runs.ours, runs.curl],
-      ['three', runs.oursThree, runs.curlThree],
-    ] as const) {
-      const p99 = median(list.map((run) => run.loop!.p99));
-      const max = Math.max(...list.map((run) => run.loop!.max));
-      const cpu = cpuFigures(list).length ? median(cpuFigures(list)).toFixed(2) : 'n/a';
-      const rate = median(list.map((run) => run.mibPerSecond));
-      const curlRate = median(curlList.map((run) => run.mibPerSecond));
-      console.log(
-        `${storage.padEnd(6)} ${label}  event loop p99 ${p99.toFixed(1)} ms (max ${max.toFixed(1)} ms)  ${cpu} CPU s/GiB  ` +
-          `${rate.toFixed(0)} MiB/s vs curl ${curlRate.toFixed(0)} MiB/s (${(rate / curlRate).toFixed(2)})`,
-      );
+    await makeBigFile(bigFile);
+    execFileSync('sync');
+    const results: Record<string, ModeRuns> = {};
+    for (const storage of ['local', 's3'] as const) results[storage] = await benchMode(storage, bigFile, work);
+    console.log('');
+    console.log('mode   figure   ours MiB/s   curl MiB/s   ours/curl   ours CPU s/GiB   curl CPU s/GiB');
+    for (const [storage, runs] of Object.entries(results)) {
+      for (const [figure, pick, pickCpu] of [
+        ['best', best, least],
+        ['median', median, median],
+      ] as const) {
+        const ours = pick(runs.ours.map((run) => run.mibPerSecond));
+        const curl = pick(runs.curl.map((run) => run.mibPerSecond));
+        const cpu = (list: Run[]) => (cpuFigures(list).length ? pickCpu(cpuFigures(list)).toFixed(2) : 'n/a');
+        console.log(
+          `${storage.padEnd(6)} ${figure.padEnd(6)} ${ours.toFixed(0).padStart(12)} ${curl.toFixed(0).padStart(12)} ${(ours / curl).toFixed(2).padStart(11)}` +
+            `${cpu(runs.ours).padStart(17)}${cpu(runs.curl).padStart(17)}`,
+        );
+      }
     }
+    console.log("(CPU: best = least CPU per GiB; ours includes this process's own thread pool and GC)");
+    console.log('');
+    console.log('our client on the event loop (median of the rounds; three = three transfers at once, together):');
+    for (const [storage, runs] of Object.entries(results)) {
+      console.log(
+        `${storage.padEnd(6)} idle   event loop p99 ${runs.idleLoop.p99.toFixed(1)} ms (max ${runs.idleLoop.max.toFixed(1)} ms) with no transfer, for scale`,
+      );
+      for (const [label, list, curlList] of [
+        ['one  ', runs.ours, runs.curl],
+        ['three', runs.oursThree, runs.curlThree],
+      ] as const) {
+        const p99 = median(list.map((run) => run.loop!.p99));
+        const max = Math.max(...list.map((run) => run.loop!.max));
+        const cpu = cpuFigures(list).length ? median(cpuFigures(list)).toFixed(2) : 'n/a';
+        const rate = median(list.map((run) => run.mibPerSecond));
+        const curlRate = median(curlList.map((run) => run.mibPerSecond));
+        console.log(
+          `${storage.padEnd(6)} ${label}  event loop p99 ${p99.toFixed(1)} ms (max ${max.toFixed(1)} ms)  ${cpu} CPU s/GiB  ` +
+            `${rate.toFixed(0)} MiB/s vs curl ${curlRate.toFixed(0)} MiB/s (${(rate / curlRate).toFixed(2)})`,
+        );
+      }
+    }
+    console.log(
+      `load average (other processes share these ${os.cpus().length} cores): ${os
+        .loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')}`,
+    );
+    console.log(`peak RSS of this process (our downloader; the emulator runs apart): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+  } finally {
+    await fs.rm(work, { recursive: true, force: true });
   }
-  console.log(
-    `load average (other processes share these ${os.cpus().length} cores): ${os
-      .loadavg()
-      .map((x) => x.toFixed(1))
-      .join(' ')}`,
-  );
-  console.log(`peak RSS of this process (our downloader; the emulator runs apart): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
-} finally {
-  await fs.rm(work, { recursive: true, force: true });
 }
