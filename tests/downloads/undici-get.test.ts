@@ -6,11 +6,13 @@ import { readFileSync } from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Agent } from 'undici';
+import { createDispatcher } from '../../electron/services/cloudgene/http';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Answer } from '../../electron/services/downloads/answer';
 import { BATCH_BYTES, MAX_QUEUED_BYTES } from '../../electron/services/downloads/batch-queue';
 import { directDownloadDispatcher } from '../../electron/services/downloads/download-agent';
 import { undiciGet, type UndiciGetOptions } from '../../electron/services/downloads/undici-get';
+import { startForwardProxy } from '../support/forward-proxy';
 import { chunked, startRawServer, tlsDir, trickle, type RawServer, type Respond } from './support/raw-server';
 
 const MiB = 1024 * 1024;
@@ -302,6 +304,21 @@ describe('undiciGet at the end of a connection while paused', () => {
     expect(answer.statusCode).toBe(301);
     await new Promise((resolve) => setTimeout(resolve, 100)); // the close arrives while paused
     expect(await answer.body.text(100)).toBe('');
+  });
+
+  it('survives the same through a proxy tunnel', async () => {
+    const server = await serve((socket) => socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'));
+    const proxy = await startForwardProxy(server.port);
+    const dispatcher = createDispatcher({ proxyUrl: proxy.url });
+    closers.push(
+      () => proxy.close(),
+      () => dispatcher.close(),
+    );
+    const answer = await get(server.url, { dispatcher });
+    expect(answer.statusCode).toBe(404);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await answer.body.text(100)).toBe('');
+    expect(proxy.seen).toEqual([`CONNECT 127.0.0.1:${server.port}`]);
   });
 
   it('completes a body that the disk held back when the server closed', async () => {
