@@ -94,7 +94,9 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
     queueFile: path.join(ports.userDataDir, 'downloads.json'),
     completedDir: path.join(ports.userDataDir, 'downloads-completed'),
     // Direct connections use the downloads' own lean client; a proxy goes through undici.
-    proxyDispatcher: proxyConfigured({ proxyUrl: options.proxyUrl }) ? dispatcher : undefined,
+    // Through the proxy when one is set; direct downloads use the downloads' own agent (one
+    // connection per request, so a credit is never spent on a stale kept-alive connection).
+    dispatcher: proxyConfigured({ proxyUrl: options.proxyUrl }) ? dispatcher : undefined,
     userAgent: userAgent(ports.appVersion),
     log: (line) => ports.log.info(line),
     freshEachRun: servers

@@ -22,6 +22,7 @@ import { etaSeconds, RateMeter } from './rate-meter';
 import { resolveResultPath } from './safe-path';
 import { formatBytes } from '../../shared/format-bytes';
 import { parseSizeLabel } from '../../shared/size-label';
+import { partBytesOnDisk } from './part-file';
 import { partPathOf, runTransfer, type ResumeInfo, type TransferResult } from './transfer';
 import {
   FINAL_STATES,
@@ -54,7 +55,7 @@ export interface DownloadManagerOptions {
   diskReserveBytes?: number;
   freeSpace?: FreeSpaceProbe;
   /** Given when a proxy is configured: transfers then go through it (see TransferOptions). */
-  proxyDispatcher?: Dispatcher;
+  dispatcher?: Dispatcher;
   userAgent?: string;
   /** Idle time after which a silent connection counts as broken (default 120 s). */
   timeoutMs?: number;
@@ -341,7 +342,7 @@ export class DownloadManager {
   private async run(item: DownloadItem, active: Active): Promise<void> {
     const finalPath = item.path as string;
     const resume = this.validResume(item);
-    const partBytes = await sizeOf(partPathOf(finalPath));
+    const partBytes = await partBytesOnDisk(partPathOf(finalPath)); // never through a planted link
     item.receivedBytes = resume ? Math.min(partBytes, resume.totalBytes) : 0;
     active.meter.sample(item.receivedBytes, this.now());
 
@@ -355,7 +356,7 @@ export class DownloadManager {
         finalPath,
         resume,
         signal: active.controller.signal,
-        proxyDispatcher: this.options.proxyDispatcher,
+        dispatcher: this.options.dispatcher,
         userAgent: this.options.userAgent,
         timeoutMs: this.options.timeoutMs,
         now: this.now,
