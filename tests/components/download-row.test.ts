@@ -13,7 +13,13 @@ import { NOW, downloadItem } from './support/fixtures';
 const ok = () => ({ ok: true });
 
 function showRow(item: DownloadItem, progress?: DownloadProgress) {
-  const main = fakeMain({ 'downloads:pause': ok, 'downloads:resume': ok, 'downloads:cancel': ok, 'downloads:remove': ok, 'downloads:showInFolder': () => ({ shown: true }) });
+  const main = fakeMain({
+    'downloads:pause': ok,
+    'downloads:resume': ok,
+    'downloads:cancel': ok,
+    'downloads:remove': ok,
+    'downloads:showInFolder': () => ({ shown: true }),
+  });
   const list = document.body.appendChild(document.createElement('ul'));
   render(DownloadRow, { target: list, props: { item, progress } });
   const row = screen.getByRole('listitem', { name: item.name });
@@ -21,7 +27,10 @@ function showRow(item: DownloadItem, progress?: DownloadProgress) {
 }
 
 /** The row's buttons by their visible words, in order. */
-const buttonWords = (row: HTMLElement) => within(row).queryAllByRole('button').map((button) => button.textContent!.trim());
+const buttonWords = (row: HTMLElement) =>
+  within(row)
+    .queryAllByRole('button')
+    .map((button) => button.textContent!.trim());
 const bar = (row: HTMLElement) => within(row).queryByRole('progressbar');
 
 describe('download row', () => {
@@ -38,7 +47,14 @@ describe('download row', () => {
 
   it('running: the bar at the share received, the bytes, the rate and the time left', async () => {
     const item = downloadItem({ state: 'running', receivedBytes: 40_000_000 });
-    const { main, row, user } = showRow(item, { id: 'dl-1', receivedBytes: 40_000_000, totalBytes: 100_000_000, estimatedBytes: null, bytesPerSecond: 5_000_000, etaSeconds: 120 });
+    const { main, row, user } = showRow(item, {
+      id: 'dl-1',
+      receivedBytes: 40_000_000,
+      totalBytes: 100_000_000,
+      estimatedBytes: null,
+      bytesPerSecond: 5_000_000,
+      etaSeconds: 120,
+    });
     expect(within(row).getByText('Downloading')).toBeTruthy();
     expect(bar(row)!.getAttribute('aria-valuenow')).toBe('40');
     expect(within(row).getByText('40.0 MB of 100 MB')).toBeTruthy();

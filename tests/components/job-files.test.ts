@@ -40,7 +40,9 @@ describe('Download all without the job password', () => {
     await user.click(screen.getByRole('button', { name: 'Download all' }));
 
     const dialog = warning()!;
-    expect(within(dialog).getByText(`${NOT_KEPT}: without it the zip files cannot be opened, and every download spends one of a limited number of credits.`)).toBeTruthy();
+    expect(
+      within(dialog).getByText(`${NOT_KEPT}: without it the zip files cannot be opened, and every download spends one of a limited number of credits.`),
+    ).toBeTruthy();
     expect(main.requests('downloads:start')).toEqual([]);
 
     await user.click(within(dialog).getByRole('button', { name: 'Download anyway' }));

@@ -33,7 +33,11 @@ const keysOf = (...names: string[]) => names.map((name) => key(JOBS.find((job) =
 /** The rows on screen, as job keys, top to bottom. */
 const rowsOf = (options: { selected?: boolean } = {}) => {
   const list = screen.queryByRole('listbox');
-  return list ? within(list).queryAllByRole('option', options).map((row) => row.getAttribute('data-key')) : [];
+  return list
+    ? within(list)
+        .queryAllByRole('option', options)
+        .map((row) => row.getAttribute('data-key'))
+    : [];
 };
 const shownRows = () => rowsOf();
 const chip = (label: string) => within(screen.getByRole('group', { name: 'Show jobs by state' })).getByRole('button', { name: new RegExp(`^${label} \\d+$`) });

@@ -1,7 +1,16 @@
 // A double of main for component tests, handed in through setApi(): the real createApi() over a
 // transport that checks every request and every answer against the IPC contract, as main and the
 // preload do, so a fixture or a call off the contract fails the test instead of passing quietly.
-import { AppError, eventChannels, invokeChannels, type Envelope, type EventChannel, type EventPayload, type InvokeChannel, type IpcHandlers } from '../../../electron/ipc/contract';
+import {
+  AppError,
+  eventChannels,
+  invokeChannels,
+  type Envelope,
+  type EventChannel,
+  type EventPayload,
+  type InvokeChannel,
+  type IpcHandlers,
+} from '../../../electron/ipc/contract';
 import { createApi, type Api, type Transport } from '../../../electron/preload/api';
 import { setApi } from '../../../renderer/src/lib/api';
 

@@ -12,6 +12,8 @@ class NoLayoutResizeObserver {
   disconnect(): void {}
 }
 globalThis.ResizeObserver ??= NoLayoutResizeObserver;
+// Nothing scrolls without layout; jsdom would log "not implemented" for every call.
+window.scrollTo = () => undefined;
 
 afterEach(() => {
   cleanup();
