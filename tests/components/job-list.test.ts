@@ -11,6 +11,7 @@ import { emptyFilter } from '../../renderer/src/lib/jobs/job-filter';
 import { jobsStore } from '../../renderer/src/lib/jobs/jobs-store.svelte';
 import { fakeMain, type FakeMain } from './support/fake-main';
 import { NOW, jobSummary, serverView } from './support/fixtures';
+import { settle } from './support/settle';
 
 const MINUTE = 60_000;
 const michigan = { serverId: 'michigan', serverLabel: 'Michigan' };
@@ -214,7 +215,7 @@ describe('a server whose list cannot be read', () => {
       expect(screen.getByText(reason, { exact: false })).toBeTruthy();
       main.answer('jobs:list', () => ({ jobs: JOBS, problems: [] }));
       main.emit('jobs:listChanged', { serverId: 'michigan' });
-      await vitestWaitForList();
+      await settle();
       expect(screen.queryByText(reason, { exact: false })).toBeNull();
       expect(main.requests('jobs:list')).toEqual([{ refresh: true }, { refresh: false }]);
     } finally {
@@ -222,8 +223,3 @@ describe('a server whose list cannot be read', () => {
     }
   });
 });
-
-/** Lets the store's read (a resolved promise chain) and the render that follows settle. */
-async function vitestWaitForList(): Promise<void> {
-  for (let i = 0; i < 5; i += 1) await tick();
-}

@@ -3,16 +3,17 @@
 // change, a check still running); a refused token is cured right in the form.
 import { render, screen, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
-import { tick } from 'svelte';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AppError, type JobForm, type PreflightReport, type ServerView, type UploadView } from '../../electron/ipc/contract';
 import NewJobScreen from '../../renderer/src/screens/NewJobScreen.svelte';
 import { deferred, fakeMain, type Answers, type FakeMain } from './support/fake-main';
 import { NOW, TERMS, appInfo, chosenFile, cleanReport, serverView, topmedForm } from './support/fixtures';
+import { settle } from './support/settle';
 
 const FILE = chosenFile('chr20.vcf.gz');
 const SUBMIT = 'Start Imputation';
-const CHECK_DEBOUNCE_MS = 350;
+/** Longer than the pause the check waits for before it starts (PreflightRunner: 350 ms). */
+const CHECK_PAUSE_MS = 1_000;
 const JOB_LIMIT = 'You have 3 jobs waiting or running on this server, the most it runs per user (3). Wait until one finishes.';
 const TOKEN_REFUSED = 'The token is invalid or has expired. Paste a new API token from your profile page.';
 
@@ -37,13 +38,7 @@ function uploadOf(request: { serverId: string; jobName: string }): UploadView {
 }
 
 let main: FakeMain;
-const user = userEvent.setup({ delay: null });
-
-/** Lets main's answers (promise chains) arrive and Svelte draw what they change. */
-async function settle(): Promise<void> {
-  await new Promise((resolve) => setImmediate(resolve));
-  await tick();
-}
+let user: ReturnType<typeof userEvent.setup>;
 
 async function openForm(
   options: { form?: JobForm | (() => JobForm); servers?: ServerView[]; report?: () => PreflightReport | Promise<PreflightReport>; answers?: Answers } = {},
@@ -58,6 +53,8 @@ async function openForm(
     'uploads:start': (request) => uploadOf(request),
     ...options.answers,
   });
+  // No pauses between keystrokes: the test's clock is fake and moves only when told.
+  user = userEvent.setup({ delay: null });
   render(NewJobScreen, { props: { servers: options.servers ?? [serverView()], info: appInfo() } });
   await settle();
 }
@@ -78,7 +75,7 @@ async function addFile(): Promise<void> {
 }
 /** The local check starts after a short pause (files are often added one after another). */
 async function letCheckRun(): Promise<void> {
-  await vi.advanceTimersByTimeAsync(CHECK_DEBOUNCE_MS);
+  await vi.advanceTimersByTimeAsync(CHECK_PAUSE_MS);
   await settle();
 }
 async function acceptTerms(): Promise<void> {
