@@ -8,6 +8,7 @@ import path from 'node:path';
 import { WebSocketServer } from 'ws';
 import type { IpcHandlers } from '../ipc/contract';
 import { registerIpc } from '../ipc/register';
+import { surfaceChannels } from '../ipc/surface';
 import { CONTENT_SECURITY_POLICY } from '../services/security/csp';
 import { WebSocketHub, type PreviewClient } from './hub';
 
@@ -45,6 +46,7 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Runni
   const hub = new WebSocketHub();
   const handlers = await options.createHandlers(hub);
   registerIpc<PreviewClient>(hub, handlers, (client) => client.authenticated, {
+    channels: surfaceChannels('preview'),
     onUnexpectedError: options.onUnexpectedError,
     validateAnswers: options.validateAnswers,
   });

@@ -5,7 +5,7 @@ import { isAllowedExternalUrl } from '../../electron/services/security/external-
 
 describe('window options', () => {
   it('sets every security option explicitly', () => {
-    const { webPreferences } = createWindowOptions({ preloadPath: '/app/preload.cjs', darkBackground: false });
+    const { webPreferences } = createWindowOptions({ preloadPath: '/app/preload.cjs', darkBackground: false, devTools: false });
     expect(webPreferences).toMatchObject({
       preload: '/app/preload.cjs',
       contextIsolation: true,
@@ -16,7 +16,10 @@ describe('window options', () => {
       webSecurity: true,
       allowRunningInsecureContent: false,
       webviewTag: false,
+      devTools: false,
+      disableBlinkFeatures: 'Auxclick',
     });
+    expect(createWindowOptions({ preloadPath: '/p', darkBackground: true, devTools: true }).webPreferences?.devTools).toBe(true);
   });
 });
 
