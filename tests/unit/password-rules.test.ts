@@ -61,6 +61,8 @@ describe('files a submit may upload', () => {
     expect(uploadSelectionProblem(['chr1.vcf.gz', 'chr2.vcf.gz'])).toBeNull();
     expect(uploadSelectionProblem(['chr1.vcf'])).toMatch(/only bgzipped VCF files/);
     expect(uploadSelectionProblem(['chr1.vcf.gz', 'chr1.vcf.gz'])).toMatch(/keep only one/);
-    expect(uploadSelectionProblem(['my cohort chr1.vcf.gz'])).toMatch(/^my cohort chr1\.vcf\.gz: The name contains a space.*Rename it to “my_cohort_chr1\.vcf\.gz”/);
+    expect(uploadSelectionProblem(['my cohort chr1.vcf.gz'])).toMatch(
+      /^my cohort chr1\.vcf\.gz: The name contains a space.*Rename it to “my_cohort_chr1\.vcf\.gz”/,
+    );
   });
 });

@@ -61,6 +61,23 @@ describe('browser preview server', () => {
     expect((await get('/../../etc/passwd')).status).toBe(404);
   });
 
+  it('answers a malformed percent-encoding with 400 and keeps serving', async () => {
+    expect((await get('/assets/%E0%A4%A')).status).toBe(400);
+    expect((await get('/%zz')).status).toBe(400);
+    expect((await get('/assets/app.js%00')).status).toBe(400);
+    expect((await get(`/?key=${preview.key}`)).status).toBe(200);
+  });
+
+  it('survives a WebSocket frame larger than it accepts', async () => {
+    const socket = await connect(preview.key, preview.origin);
+    const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+    socket.send('x'.repeat(2 * 1024 * 1024));
+    expect(await closed).toBe(1009);
+    const again = await connect(preview.key, preview.origin);
+    again.close();
+    expect((await get(`/?key=${preview.key}`)).status).toBe(200);
+  });
+
   it('refuses a foreign Host header (DNS rebinding)', async () => {
     expect((await get(`/?key=${preview.key}`, { Host: 'evil.example' })).status).toBe(403);
   });

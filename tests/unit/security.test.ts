@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { CONTENT_SECURITY_POLICY, decideNavigation, decidePermission, decideWindowOpen, isTrustedSender } from '../../electron/main/security';
 import { createWindowOptions } from '../../electron/main/window-options';
@@ -28,6 +29,16 @@ describe('content security policy', () => {
     expect(CONTENT_SECURITY_POLICY).not.toContain('unsafe-eval');
     expect(CONTENT_SECURITY_POLICY).toMatch(/script-src 'self'(;|$)/);
     expect(CONTENT_SECURITY_POLICY).toContain("object-src 'none'");
+  });
+
+  it('is also a <meta> in index.html, the same policy but frame-ancestors (which a meta cannot carry)', async () => {
+    const html = await readFile(new URL('../../renderer/index.html', import.meta.url), 'utf8');
+    const metas = [...html.matchAll(/<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]*)"/g)];
+    expect(metas).toHaveLength(1);
+    const withoutFrameAncestors = CONTENT_SECURITY_POLICY.split('; ').filter((directive) => !directive.startsWith('frame-ancestors'));
+    expect(metas[0]![1]!.split('; ')).toEqual(withoutFrameAncestors);
+    // before the first script, so it applies to it
+    expect(html.indexOf('Content-Security-Policy')).toBeLessThan(html.indexOf('<script'));
   });
 });
 
