@@ -49,6 +49,7 @@ const log: Logger = {
 let mainWindow: BrowserWindow | null = null;
 let servicesRef: AppServices | null = null;
 let quitting = false;
+let stopNetwork = () => {};
 /** Shown notifications, kept referenced until they close: a collected one loses its click handler. */
 const liveNotifications = new Set<Notification>();
 const tray = new AppTray(
@@ -80,10 +81,20 @@ function start(): void {
     if (keepWatching && !quitting) tray.show(servicesRef?.jobs.liveCount() ?? 0);
     else if (process.platform !== 'darwin') app.quit();
   });
-  app.on('before-quit', () => {
+  // Quitting waits for the services to close (queues and password records written, transfers
+  // stopped cleanly), then quits for real.
+  app.on('before-quit', (event) => {
     quitting = true;
     tray.destroy();
-    void servicesRef?.close();
+    const services = servicesRef;
+    if (!services) return;
+    servicesRef = null;
+    event.preventDefault();
+    stopNetwork();
+    services
+      .close()
+      .catch((error: unknown) => log.error('Closing the services failed', error))
+      .finally(() => app.quit());
   });
   void app.whenReady().then(ready);
 }
@@ -152,11 +163,22 @@ async function ready(): Promise<void> {
           return () => powerSaveBlocker.stop(id);
         },
       },
-      clipboard: { writeText: (text) => clipboard.writeText(text), readText: () => clipboard.readText() },
+      // Electron 45's clipboard answers with promises (electron.d.ts); a failed write is logged.
+      clipboard: {
+        writeText: (text) => void clipboard.writeText(text).catch((error: unknown) => log.error('Writing to the clipboard failed', error)),
+        readText: () => clipboard.readText(),
+      },
     },
     { proxyUrl },
   );
-  app.on('before-quit', () => network.stop());
+  stopNetwork = () => network.stop();
+  if (quitting) {
+    // Asked to quit while starting: close what just started, then go.
+    network.stop();
+    await services.close();
+    app.quit();
+    return;
+  }
 
   servicesRef = services;
   const refused = new Set<string>();

@@ -209,7 +209,8 @@ describe('extractZip', () => {
   });
 
   it('refuses entries whose names differ only in case, or hide characters', async () => {
-    for (const entries of [{ 'A.txt': info, 'a.txt': info }, { 'report\u202etxt.exe': info }, { 'chr\u200b1.txt': info }]) {
+    const odd: Array<Record<string, Buffer>> = [{ 'A.txt': info, 'a.txt': info }, { 'report\u202etxt.exe': info }, { 'chr\u200b1.txt': info }];
+    for (const entries of odd) {
       const zip = await makeZip('odd.zip', entries, null);
       const out = path.join(dir, 'out');
       expect((await failure(extractZip(zip, out, null))).code).toBe('unsafe-name');

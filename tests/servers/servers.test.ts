@@ -107,7 +107,10 @@ describe('adding a server', () => {
     }
     expect(await services.handlers['servers:list']({})).toEqual([]);
     const view = await add(michigan.url, account(michigan).token, 'Michigan (our mirror)');
-    await expectAppError(Promise.resolve().then(() => services.handlers['servers:update']({ id: view.id, label: 'Michigan Imputation Server 2' })), 'invalid-request');
+    await expectAppError(
+      Promise.resolve().then(() => services.handlers['servers:update']({ id: view.id, label: 'Michigan Imputation Server 2' })),
+      'invalid-request',
+    );
     expect((await services.handlers['servers:update']({ id: view.id, label: 'Lab' })).label).toBe('Lab');
   });
 

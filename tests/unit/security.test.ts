@@ -93,3 +93,32 @@ describe('tray', () => {
     expect(trayModel(3).items[1]!.enabled).toBe(false);
   });
 });
+
+describe('application menu', () => {
+  it('has DevTools and reload only when run from source, and Help opens the documentation', async () => {
+    const { appMenuTemplate } = await import('../../electron/main/app-menu');
+    const opened: string[] = [];
+    const text = (isPackaged: boolean, isMac = false) =>
+      JSON.stringify(appMenuTemplate({ isMac, isPackaged, openLink: (url) => opened.push(url) }), (key, value: unknown) =>
+        key === 'click' ? undefined : value,
+      );
+    expect(text(false)).toContain('toggleDevTools');
+    expect(text(true)).not.toMatch(/toggleDevTools|reload/i);
+    expect(text(true, true)).toContain('"appMenu"');
+    expect(text(true, false)).not.toContain('"appMenu"');
+    const help = appMenuTemplate({ isMac: false, isPackaged: true, openLink: (url) => opened.push(url) }).find((item) => item.role === 'help')!;
+    for (const item of help.submenu as Array<{ click: () => void }>) item.click();
+    expect(opened.every((url) => isAllowedExternalUrl(url))).toBe(true);
+    expect(opened).toHaveLength(2);
+  });
+});
+
+describe('notification text', () => {
+  it('escapes markup for libnotify on Linux only', async () => {
+    const { notificationText } = await import('../../electron/main/notification-text');
+    expect(notificationText('<b>A & B</b>', 'linux')).toBe('&lt;b&gt;A &amp; B&lt;/b&gt;');
+    expect(notificationText('&amp;', 'linux')).toBe('&amp;amp;');
+    expect(notificationText('<b>A & B</b>', 'darwin')).toBe('<b>A & B</b>');
+    expect(notificationText('<b>A & B</b>', 'win32')).toBe('<b>A & B</b>');
+  });
+});
