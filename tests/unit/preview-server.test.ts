@@ -101,6 +101,18 @@ describe('browser preview server', () => {
       socket.send(JSON.stringify({ type: 'invoke', id: 8, channel: 'files:register', payload: { paths: 5 } }));
     });
     expect(bad).toMatchObject({ id: 8, envelope: { ok: false, error: { code: 'invalid-request' } } });
+    // the preview's surface: its in-app browser, no native dialogs and no drops from preload
+    for (const [id, channel] of [
+      [9, 'files:openDialog'],
+      [10, 'servers:chooseDownloadDir'],
+      [11, 'files:registerDropped'],
+    ] as const) {
+      const answer = await new Promise<unknown>((resolve) => {
+        socket.once('message', (data) => resolve(JSON.parse(data.toString())));
+        socket.send(JSON.stringify({ type: 'invoke', id, channel, payload: {} }));
+      });
+      expect(answer, channel).toMatchObject({ id, envelope: { ok: false, error: { code: 'unknown-channel' } } });
+    }
     socket.close();
   });
 });
