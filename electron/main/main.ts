@@ -71,9 +71,12 @@ function start(): void {
   if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
 
   app.on('web-contents-created', (_event, contents) => guardContents(contents));
-  app.on('second-instance', () => showWindow());
+  // Before the services are up there is nothing to show yet: ready() opens the window then.
+  app.on('second-instance', () => {
+    if (servicesRef) showWindow();
+  });
   app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) showWindow();
+    if (servicesRef && BrowserWindow.getAllWindows().length === 0) showWindow();
   });
   // With the window closed, the app keeps watching jobs from the tray (a setting, on by default).
   app.on('window-all-closed', () => {

@@ -351,8 +351,12 @@ describe('the packaged app', () => {
   it('has no DevTools and no reload, and Help opens the servers’ documentation', async () => {
     const packaged = await startMain({ isPackaged: true });
     try {
+      // launched twice while starting: the window waits for the services
+      packaged.fake.app.emit('second-instance', fakeEvent(), ['imputation-desktop'], packaged.userDataDir, {});
+      expect(packaged.fake.allWindows).toHaveLength(0);
       packaged.fake.app.emitReady();
       await packaged.whenShown();
+      expect(packaged.fake.allWindows).toHaveLength(1);
       expect(packaged.fake.windows[0]!.options.webPreferences!.devTools).toBe(false);
       const menu = packaged.fake.menus.application!;
       const roles = JSON.stringify(menu, (key, value: unknown) => (key === 'click' ? undefined : value));
