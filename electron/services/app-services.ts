@@ -202,6 +202,15 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
     'servers:remove': ({ id }) => servers.remove(id),
     'servers:refresh': ({ id }) => servers.refresh(id),
     'servers:update': ({ id, ...change }) => servers.update(id, change),
+    'servers:setDownloadDir': ({ id, downloadDir }) => servers.update(id, { downloadDir }),
+    'servers:chooseDownloadDir': async ({ id }) => {
+      const server = servers.list().find((candidate) => candidate.id === id);
+      if (!server) throw new AppError('not-found', 'That server is no longer in your list.');
+      if (!ports.folderDialog) throw new AppError('unavailable', 'There is no native folder dialog here; type the folder instead.');
+      const chosen = await ports.folderDialog.chooseFolder({ title: `Results folder for ${server.label}`, defaultPath: server.downloadDir });
+      if (!chosen) return { changed: false, server };
+      return { changed: true, server: await servers.update(id, { downloadDir: chosen }) };
+    },
     'jobs:list': (request) => jobs.list(request),
     'jobs:get': ({ serverId, jobId }) => jobs.get(serverId, jobId),
     'jobs:cancel': ({ serverId, jobId }) => jobs.cancel(serverId, jobId),
@@ -240,6 +249,7 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
       return paths.length === 0 ? [] : files.register(paths);
     },
     'files:register': ({ paths }) => files.register(paths),
+    'files:registerDropped': ({ paths }) => files.register(paths),
     'shell:openExternal': async ({ url }) => {
       if (!isAllowedExternalUrl(url, serverHosts())) {
         throw new AppError('forbidden', 'Only https links to the imputation servers and their documentation open from the app.');

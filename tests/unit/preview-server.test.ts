@@ -61,6 +61,23 @@ describe('browser preview server', () => {
     expect((await get('/../../etc/passwd')).status).toBe(404);
   });
 
+  it('answers a malformed percent-encoding with 400 and keeps serving', async () => {
+    expect((await get('/assets/%E0%A4%A')).status).toBe(400);
+    expect((await get('/%zz')).status).toBe(400);
+    expect((await get('/assets/app.js%00')).status).toBe(400);
+    expect((await get(`/?key=${preview.key}`)).status).toBe(200);
+  });
+
+  it('survives a WebSocket frame larger than it accepts', async () => {
+    const socket = await connect(preview.key, preview.origin);
+    const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+    socket.send('x'.repeat(2 * 1024 * 1024));
+    expect(await closed).toBe(1009);
+    const again = await connect(preview.key, preview.origin);
+    again.close();
+    expect((await get(`/?key=${preview.key}`)).status).toBe(200);
+  });
+
   it('refuses a foreign Host header (DNS rebinding)', async () => {
     expect((await get(`/?key=${preview.key}`, { Host: 'evil.example' })).status).toBe(403);
   });
@@ -84,6 +101,18 @@ describe('browser preview server', () => {
       socket.send(JSON.stringify({ type: 'invoke', id: 8, channel: 'files:register', payload: { paths: 5 } }));
     });
     expect(bad).toMatchObject({ id: 8, envelope: { ok: false, error: { code: 'invalid-request' } } });
+    // the preview's surface: its in-app browser, no native dialogs and no drops from preload
+    for (const [id, channel] of [
+      [9, 'files:openDialog'],
+      [10, 'servers:chooseDownloadDir'],
+      [11, 'files:registerDropped'],
+    ] as const) {
+      const answer = await new Promise<unknown>((resolve) => {
+        socket.once('message', (data) => resolve(JSON.parse(data.toString())));
+        socket.send(JSON.stringify({ type: 'invoke', id, channel, payload: {} }));
+      });
+      expect(answer, channel).toMatchObject({ id, envelope: { ok: false, error: { code: 'unknown-channel' } } });
+    }
     socket.close();
   });
 });

@@ -19,7 +19,7 @@ import { checkMd5 } from './md5';
 import { withMd5Companions, pairReadyToCheck } from './md5-pairs';
 import { jobsDone, totalsOf } from './queue-summary';
 import { etaSeconds, RateMeter } from './rate-meter';
-import { resolveResultPath } from './safe-path';
+import { caseCollisions, resolveResultPath } from './safe-path';
 import { formatBytes } from '../../shared/format-bytes';
 import { parseSizeLabel } from '../../shared/size-label';
 import { partBytesOnDisk } from './part-file';
@@ -154,6 +154,8 @@ export class DownloadManager {
    */
   async enqueue(files: DownloadFile[], options: EnqueueOptions): Promise<DownloadItemView[]> {
     const wanted = withMd5Companions(files, options.jobFiles ?? []);
+    // Names of one job that only differ in case would overwrite each other on Windows and macOS.
+    const clashes = caseCollisions([...(options.jobFiles ?? []), ...files].map((file) => file.name));
     const added: DownloadItem[] = [];
     for (const { file, md5Of, hasMd5 } of wanted) {
       // One row per file and folder: asking again (another "Download all", an automatic download
@@ -165,6 +167,10 @@ export class DownloadManager {
         continue;
       }
       const item = this.newItem(file, options.destDir, md5Of, hasMd5);
+      const clash = clashes.get(file.name);
+      if (clash && item.path) {
+        Object.assign(item, { path: null, state: 'failed', finishedAt: item.createdAt, error: new DownloadError('unsafe-name', { detail: clash }).toJSON() });
+      }
       this.items.set(item.id, item);
       added.push(item);
       if (item.path) {
