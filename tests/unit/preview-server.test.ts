@@ -34,10 +34,10 @@ function get(pathAndQuery: string, headers: Record<string, string> = {}): Promis
   });
 }
 
-function connect(key: string, origin: string | undefined): Promise<WebSocket> {
+function connect(key: string, origin: string | undefined, host?: string): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(`${preview.origin.replace('http', 'ws')}/ws?key=${encodeURIComponent(key)}`, {
-      headers: origin ? { Origin: origin } : {},
+      headers: { ...(origin ? { Origin: origin } : {}), ...(host ? { Host: host } : {}) },
     });
     socket.once('open', () => resolve(socket));
     socket.once('unexpected-response', (_request, response) => reject(new Error(`HTTP ${response.statusCode}`)));
@@ -87,6 +87,9 @@ describe('browser preview server', () => {
     await expect(connect('wrong-key', preview.origin)).rejects.toThrow('403');
     await expect(connect(preview.key, 'https://evil.example')).rejects.toThrow('403');
     await expect(connect(preview.key, undefined)).rejects.toThrow('403');
+    // the right key and Origin, but a foreign Host (a DNS-rebinding page): refused at the upgrade
+    await expect(connect(preview.key, preview.origin, 'evil.example')).rejects.toThrow('403');
+    (await connect(preview.key, preview.origin)).close(); // and the genuine one still connects
   });
 
   it('answers invoke messages with the same envelopes as Electron IPC', async () => {
