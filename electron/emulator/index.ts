@@ -65,7 +65,7 @@ export interface RunningEmulator {
   close(): Promise<void>;
 }
 
-/** Starts a local Cloudgene 3 server running imputationserver2 (cloudgene-api.md, server-apps.md). */
+/** Starts a local Cloudgene 3 server running imputationserver2 (docs/server-behaviour.md). */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const flavour = options.flavour ?? 'michigan';
   const profile = PROFILES[flavour];

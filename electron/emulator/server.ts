@@ -104,7 +104,7 @@ export function createEmulatorServer(state: EmulatorState, control: EmulatorCont
       await r.handler(ctx);
       return;
     }
-    // The security filter answers /api/** before routing (cloudgene-api.md 2.1).
+    // The security filter answers /api/** before routing (docs/server-behaviour.md#auth-header).
     if (path.startsWith('/api/')) {
       const c = ctx.caller();
       if (c.kind === 'anonymous' || c.kind === 'invalid') return sendShapeB(req, res, 401, 'Unauthorized');

@@ -74,7 +74,7 @@ describe('extractZip', () => {
     expect((await failure(extractZip(zip, path.join(dir, 'out'), null))).code).toBe('wrong-password');
   });
 
-  it('opens a zip whose password the server HTML-escaped (cloudgene-api.md 5.2)', async () => {
+  it('opens a zip whose password the server HTML-escaped (docs/server-behaviour.md#escaped-values)', async () => {
     const zip = await makeZip('chr_2.zip', { 'a.txt': info }, 'a&amp;b&lt;c');
     const out = path.join(dir, 'out');
     await extractZip(zip, out, 'a&b<c');

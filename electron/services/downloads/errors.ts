@@ -95,7 +95,7 @@ export function isDownloadError(error: unknown): error is DownloadError {
 }
 
 /**
- * Maps an error answer of a download URL (cloudgene-api.md 6.4, shape A bodies) to a DownloadError.
+ * Maps an error answer of a download URL (docs/server-behaviour.md#downloads-and-credits, shape A bodies) to a DownloadError.
  * `fromShareUrl` tells the Cloudgene endpoint from the pre-signed S3 URL it redirects to.
  */
 export function errorFromAnswer(status: number, bodyText: string, fromShareUrl: boolean): DownloadError {

@@ -1,5 +1,5 @@
 // Opens the password-protected `chr_N.zip` results (ZipCrypto, or AES-256 when the job asked for
-// it; cloudgene-api.md 4.5) into the job's folder, entry by entry, streaming from disk to disk.
+// it; docs/server-behaviour.md#output-files) into the job's folder, entry by entry, streaming from disk to disk.
 import { randomBytes } from 'node:crypto';
 import { openAsBlob, promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -220,7 +220,7 @@ async function placeWithoutReplacing(part: string, target: string, zipName: stri
 
 /**
  * The password that opens the zip. Cloudgene HTML-escapes the submitted password before using it
- * (cloudgene-api.md 5.2 rule 4), so a typed `a&b` opens a zip made with `a&amp;b`: both are tried.
+ * (docs/server-behaviour.md#escaped-values), so a typed `a&b` opens a zip made with `a&amp;b`: both are tried.
  */
 async function findPassword(plan: PlannedEntry[], password: string | null, zipName: string): Promise<string | null> {
   const encrypted = plan.find(({ entry }) => entry.encrypted && !entry.directory)?.entry as FileEntry | undefined;

@@ -1,6 +1,6 @@
 // The download queue: which result files to fetch, how many at a time, what a retry may cost.
 //
-// Every GET of a result file spends one of its download credits (cloudgene-api.md 6.4), so the
+// Every GET of a result file spends one of its download credits (docs/server-behaviour.md#downloads-and-credits), so the
 // manager never sends a request it does not need: a file complete on disk is skipped, a break in
 // S3 mode resumes for free on the pre-signed URL, and a break in local mode (which can only start
 // over, with a new credit) is retried by itself only while more than `autoRetryCreditThreshold`

@@ -1,10 +1,10 @@
 // Which redirects a result download follows. Cloudgene answers 301 to a pre-signed S3 URL in S3
-// mode (cloudgene-api.md 6.4); a hostile or compromised server could instead send the app to
+// mode (docs/server-behaviour.md#downloads-and-credits); a hostile or compromised server could instead send the app to
 // plain http, to machines inside the user's network (a router, a cloud metadata service), round in
 // circles, or back to download URLs that each spend a credit. So a redirect is followed only:
 // - to https, or to http when the imputation server itself is http on loopback (the demo server);
 // - to a public address, unless the imputation server itself is on loopback;
-// - never to a URL already requested, nor to a credit-spending URL of the server (6.4);
+// - never to a URL already requested, nor to a credit-spending URL of the server (docs/server-behaviour.md#downloads-and-credits);
 // - at most MAX_REDIRECTS times.
 // A refusal is a DownloadError('redirect-refused'), which is final: no retry spends a credit on it.
 import { lookup } from 'node:dns/promises';

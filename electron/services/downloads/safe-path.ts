@@ -1,5 +1,5 @@
 // Where a result file may be written. File names come from the server and may contain `/`
-// (cloudgene-api.md 4.5: `statistics/snps-excluded.txt`): subfolders are kept, anything that could
+// (docs/server-behaviour.md#output-files: `statistics/snps-excluded.txt`): subfolders are kept, anything that could
 // leave the job folder or that one of the three desktop OSes cannot store is refused.
 import path from 'node:path';
 import { jobDisplayName } from '../../shared/html-text';

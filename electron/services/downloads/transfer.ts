@@ -1,6 +1,6 @@
 // One result file from a Cloudgene download URL to disk, spending at most one download credit.
 //
-// Why it is written this way (cloudgene-api.md 6.4):
+// Why it is written this way (docs/server-behaviour.md#downloads-and-credits):
 // - every request that reaches /share/results (or /downloads, /browse) spends one of the file's
 //   credits before any byte is sent, so there is exactly one GET to that URL: no HEAD, no probe;
 // - a local workspace streams the file (chunked, no Content-Length, no Range): an interrupted

@@ -14,7 +14,7 @@ export function isLoopbackHost(hostname: string): boolean {
 /**
  * https only, except for a server on this computer. Users paste what their browser shows, e.g.
  * `https://host/index.html#!pages/jobs`: the page name, the fragment and the query are dropped;
- * a context path (`https://host/imputation`) is kept (cloudgene-api.md 1).
+ * a context path (`https://host/imputation`) is kept (docs/server-behaviour.md#conventions).
  */
 export function parseServerUrl(raw: string): string {
   const text = raw.trim();
