@@ -30,6 +30,7 @@ export function infoHeader(chrom: string): string[] {
     `##contig=<ID=${chrom}>`,
     '##INFO=<ID=AF,Number=1,Type=Float,Description="Estimated Alternate Allele Frequency">',
     '##INFO=<ID=MAF,Number=1,Type=Float,Description="Estimated Minor Allele Frequency">',
+    '##INFO=<ID=AVG_CS,Number=1,Type=Float,Description="Average Call Score">',
     '##INFO=<ID=R2,Number=1,Type=Float,Description="Estimated Imputation Accuracy (R-square)">',
     '##INFO=<ID=ER2,Number=1,Type=Float,Description="Empirical (Leave-One-Out) R-square (available only for genotyped variants)">',
     '##INFO=<ID=IMPUTED,Number=0,Type=Flag,Description="Marker was imputed">',

@@ -27,12 +27,12 @@ export interface ExportTaskResult {
 }
 
 /**
- * bcftools keeps INFO floats as 32-bit floats and compares them with the double of the expression,
- * so `INFO/MAF>=0.01` drops a MAF written as 0.01 (its float is 0.0099999998). The same rounding
- * here makes the export agree with the command shown, record for record.
+ * bcftools keeps INFO floats as 32-bit floats and compares them in float precision (checked with
+ * Debian's bcftools 1.16: R2=0.2999999999 passes R2>=0.3, R2=0.29999999 does not). The same
+ * rounding here makes the export agree with the command shown, record for record.
  */
 export function passesFilter(r2: number, maf: number, minR2: number, minMaf: number): boolean {
-  return Math.fround(r2) >= minR2 && Math.fround(maf) >= minMaf;
+  return Math.fround(r2) >= Math.fround(minR2) && Math.fround(maf) >= Math.fround(minMaf);
 }
 
 /** The first file's header with every file's ##contig lines and the provenance line before #CHROM. */

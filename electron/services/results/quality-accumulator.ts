@@ -30,6 +30,9 @@ export interface QualityAcc {
 /** Points kept per range before thinning by half (the final list is thinned to ER2_POINTS_MAX). */
 const RANGE_POINTS = 8192;
 const THRESHOLDS = R2_THRESHOLDS.length;
+// Passing counts compare in 32-bit float precision, as bcftools does (see filter-export.ts), so
+// "passing 0.3" here is what an export at R2 0.3 keeps.
+const PASS_AT = R2_THRESHOLDS.map((t) => Math.fround(t));
 const MAF_EDGES = MAF_BINS.map((bin) => bin.max);
 // Edges as the doubles of their decimal text (0.05, 0.1, 0.15 ...), so a bin holds what its label says.
 const R2_EDGES = Array.from({ length: R2_HISTOGRAM_BINS + 1 }, (_, k) => Number((k / R2_HISTOGRAM_BINS).toFixed(6)));
@@ -87,14 +90,15 @@ export function addSite(acc: QualityAcc, info: InfoValues): void {
     return;
   }
   acc.r2Sum += r2;
-  for (let t = 0; t < THRESHOLDS; t++) if (r2 >= R2_THRESHOLDS[t]) acc.pass[t]++;
+  const r2f = Math.fround(r2);
+  for (let t = 0; t < THRESHOLDS; t++) if (r2f >= PASS_AT[t]) acc.pass[t]++;
   const rb = r2Bin(r2);
   acc.hist[rb]++;
   if (info.maf === info.maf) {
     const mb = mafBin(info.maf);
     acc.mafCount[mb]++;
     acc.mafR2Sum[mb] += r2;
-    for (let t = 0; t < THRESHOLDS; t++) if (r2 >= R2_THRESHOLDS[t]) acc.mafPass[mb * THRESHOLDS + t]++;
+    for (let t = 0; t < THRESHOLDS; t++) if (r2f >= PASS_AT[t]) acc.mafPass[mb * THRESHOLDS + t]++;
   }
   if (info.typed && info.er2 === info.er2) {
     acc.er2Count++;
