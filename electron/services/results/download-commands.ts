@@ -16,7 +16,7 @@ export function downloadCommands(job: JobOutputsLike & { name: string }, serverU
     name: file.name,
     credits: file.credits,
     // --fail: an error answer is not saved as the file; --create-dirs for names with a folder.
-    command: `curl --fail${file.name.includes('/') ? ' --create-dirs' : ''} -o ${shellQuote(file.name)} ${shellQuote(file.url)}`,
+    command: `curl --fail${file.name.includes('/') ? ' --create-dirs' : ''} -o ${shellQuote(file.name)} '${file.url.replace(/'/g, `'\\''`)}'`,
   }));
   const warning =
     'Each run of a line spends one of that file’s download credits on the server, also a run that fails or is stopped. ' +
