@@ -1,6 +1,7 @@
 // Counts of one info file (or one byte range of it) that merge in file order: the numbers behind
 // every quality plot. Plain arrays only, so a worker can post them as they are.
-import { ER2_POINTS_MAX, MAF_BINS, R2_HISTOGRAM_BINS, R2_THRESHOLDS, type ChromosomeQuality } from '../../ipc/schemas/results';
+import type { ChromosomeQuality } from '../../ipc/schemas/results';
+import { ER2_POINTS_MAX, MAF_BINS, R2_HISTOGRAM_BINS, R2_THRESHOLDS } from '../../ipc/schemas/results-bins';
 import type { InfoValues } from './info-fields';
 
 export interface QualityAcc {
