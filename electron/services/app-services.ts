@@ -268,6 +268,7 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
     'results:export': ({ operationId, ...options }) => results.export(options, operationId),
     'results:methods': ({ serverId, jobId, operationId }) => results.methods(serverId, jobId, operationId),
     'results:downloadCommands': ({ serverId, jobId }) => results.downloadCommands(serverId, jobId),
+    'results:saveChart': ({ serverId, jobId, name, format, data }) => results.saveChart(serverId, jobId, name, format, data),
     'results:cancel': ({ operationId }) => results.cancel(operationId),
     'shell:openExternal': async ({ url }) => {
       if (!isAllowedExternalUrl(url, serverHosts())) {

@@ -157,6 +157,7 @@ describe('every channel', () => {
     await ok('results:export', { ...exportOptions, operationId: 'e1' });
     await ok('results:methods', { serverId, jobId, operationId: 'm1' });
     await ok('results:downloadCommands', { serverId, jobId });
+    await ok('results:saveChart', { serverId, jobId, name: 'r2-histogram', format: 'csv', data: 'bin,count\n0,1\n' });
     await ok('results:cancel', { operationId: 'none' });
     await ok('downloads:showInFolder', { id: items[0]!.id });
     await ok('downloads:pause', { id: items[0]!.id });

@@ -108,6 +108,7 @@ function samples(): { [C in InvokeChannel]: RequestOf<C> } {
     'results:export': { serverId, jobId: 'job-20990101-000000-000', minR2: 0.3, minMaf: 0, chromosomes: ['20'], concatenate: false, operationId: 'e1' },
     'results:methods': { serverId, jobId: 'job-20990101-000000-000', operationId: 'm1' },
     'results:downloadCommands': { serverId, jobId: 'job-20990101-000000-000' },
+    'results:saveChart': { serverId, jobId: 'job-20990101-000000-000', name: 'r2-histogram', format: 'csv', data: 'bin,count\n' },
     'results:cancel': { operationId: 'none' },
   };
 }

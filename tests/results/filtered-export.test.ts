@@ -18,11 +18,21 @@ import { knownSites } from './info-fixtures';
 let dir: string;
 const pool = new ResultsWorkerPool(2);
 
-const records = (args: string[]): string[] => execFileSync('bcftools', args, { encoding: 'utf8', maxBuffer: 1 << 28 }).split('\n').filter(Boolean);
+const records = (args: string[]): string[] =>
+  execFileSync('bcftools', args, { encoding: 'utf8', maxBuffer: 1 << 28 })
+    .split('\n')
+    .filter(Boolean);
 const shell = (command: string, cwd: string): string => execFileSync('bash', ['-c', command], { cwd, encoding: 'utf8' });
 
 async function runExport(inputs: string[], output: string, minR2: number, minMaf: number, signal?: AbortSignal): Promise<ExportTaskResult> {
-  const answer = await pool.run({ kind: 'export', export: { inputs, output, minR2, minMaf, provenance: provenanceLine('Imputation Desktop', 'test', filterExpression(minR2, minMaf), inputs, new Date()) } }, () => undefined, signal);
+  const answer = await pool.run(
+    {
+      kind: 'export',
+      export: { inputs, output, minR2, minMaf, provenance: provenanceLine('Imputation Desktop', 'test', filterExpression(minR2, minMaf), inputs, new Date()) },
+    },
+    () => undefined,
+    signal,
+  );
   return (answer as { result: ExportTaskResult }).result;
 }
 
@@ -84,7 +94,9 @@ describe('filtered export', () => {
     const inputs = ['chr20', 'chr21'].map((c) => path.join(dir, `${c}.dose.vcf.gz`));
     const output = path.join(dir, 'joined.vcf.gz');
     await runExport(inputs, output, 0.3, 0.01);
-    const expected = shell(`bcftools concat -Ou ${inputs.join(' ')} | bcftools view -H -i '${filterExpression(0.3, 0.01)}'`, dir).split('\n').filter(Boolean);
+    const expected = shell(`bcftools concat -Ou ${inputs.join(' ')} | bcftools view -H -i '${filterExpression(0.3, 0.01)}'`, dir)
+      .split('\n')
+      .filter(Boolean);
     expect(records(['view', '-H', output])).toEqual(expected);
     execFileSync('tabix', ['-p', 'vcf', '-f', output]);
     const header = records(['view', '-h', output]).filter((line) => line.startsWith('##contig'));

@@ -53,7 +53,8 @@ describe('quality summary of an info file', () => {
     expect(progress).toBeGreaterThan(0);
     // mean R2 by MAF bin from the sums
     const sumR2 = [0, 0, 0, 0, 0];
-    for (const site of sites) if (site.r2 !== null && site.maf !== null) sumR2[[100, 500, 1000, 5000].filter((edge) => site.maf! >= edge).length] += site.r2 / 1e5;
+    for (const site of sites)
+      if (site.r2 !== null && site.maf !== null) sumR2[[100, 500, 1000, 5000].filter((edge) => site.maf! >= edge).length] += site.r2 / 1e5;
     cut.quality.mafBins.forEach((bin, b) => expect(bin.r2Sum).toBeCloseTo(sumR2[b], 6));
     expect(cut.quality.er2.points.length).toBe(Math.min(2000, expected.er2Count));
   });

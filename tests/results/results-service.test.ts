@@ -23,7 +23,10 @@ let jobId: string;
 let inputs: string[];
 
 const values = { refpanel: 'apps@1000g-phase-3-v5@2.0.0', population: 'eur', build: 'hg19', phasing: 'eagle', mode: 'imputation', r2Filter: '0' };
-const count = (args: string[]): number => execFileSync('bcftools', args, { encoding: 'utf8', maxBuffer: 1 << 26 }).split('\n').filter(Boolean).length;
+const count = (args: string[]): number =>
+  execFileSync('bcftools', args, { encoding: 'utf8', maxBuffer: 1 << 26 })
+    .split('\n')
+    .filter(Boolean).length;
 const digest = (tool: string, file: string): string => execFileSync(tool, [file], { encoding: 'utf8' }).split(' ')[0];
 const h = () => services.handlers;
 
@@ -163,13 +166,21 @@ describe('results of a job', () => {
     const saved = methodsRecord.parse(JSON.parse(await readFile(answer.path, 'utf8')));
     expect(saved).toEqual(answer.record);
     const folder = path.dirname(answer.path);
-    expect(saved.outputs.map((o) => o.name)).toEqual(expect.arrayContaining(['chr_20.zip', 'chr_21.zip', 'qc_report.txt', 'chr20.dose.vcf.gz', 'chr21.info.gz']));
+    expect(saved.outputs.map((o) => o.name)).toEqual(
+      expect.arrayContaining(['chr_20.zip', 'chr_21.zip', 'qc_report.txt', 'chr20.dose.vcf.gz', 'chr21.info.gz']),
+    );
     for (const output of saved.outputs) expect(output.digest, output.name).toBe(digest('md5sum', path.join(folder, ...output.name.split('/'))));
     expect(saved.inputs.map((i) => [i.name, i.digest])).toEqual(inputs.map((file) => [path.basename(file), digest('sha256sum', file)]));
     expect(saved.preparation).toEqual([
       expect.objectContaining({ kind: 'fix', description: 'Sorted the records by position.', output: 'study.chr21.vcf.gz', command: 'bcftools sort' }),
     ]);
-    expect(saved.settings).toMatchObject({ referencePanel: '1000g-phase-3-v5', referencePanelVersion: '2.0.0', build: 'hg19', phasing: 'eagle', population: 'eur' });
+    expect(saved.settings).toMatchObject({
+      referencePanel: '1000g-phase-3-v5',
+      referencePanelVersion: '2.0.0',
+      build: 'hg19',
+      phasing: 'eagle',
+      population: 'eur',
+    });
     expect(saved.pipelineVersion).toMatch(/^v2\./);
     expect(saved.citations.map((c) => c.id)).toEqual(['das2016', 'loh2016']);
     expect(saved.citations.every((c) => c.source.startsWith('https://'))).toBe(true);

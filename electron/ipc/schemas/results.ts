@@ -236,6 +236,22 @@ export const resultsChannels = {
   'results:methods': { request: z.object({ ...jobRequest, operationId }).strict(), response: methodsAnswer },
   /** `curl --fail -o` lines for every result file, with the credits each run spends. */
   'results:downloadCommands': { request: z.object(jobRequest).strict(), response: downloadCommands },
+  /** Saves a plot (PNG, base64) or its numbers (CSV) into the job's folder, below plots/. */
+  'results:saveChart': {
+    request: z
+      .object({
+        ...jobRequest,
+        name: z
+          .string()
+          .min(1)
+          .max(120)
+          .regex(/^[\w.-]+$/),
+        format: z.enum(['png', 'csv']),
+        data: z.string().max(30_000_000),
+      })
+      .strict(),
+    response: z.object({ path: z.string() }),
+  },
   'results:cancel': { request: z.object({ operationId }).strict(), response: z.object({ canceled: z.boolean() }) },
 } as const;
 

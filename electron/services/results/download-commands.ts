@@ -6,8 +6,7 @@ import type { DownloadCommands } from '../../ipc/contract';
 import { resultFilesOfJob, type JobOutputsLike } from '../downloads/job-files';
 import { shellQuote } from './export-plan';
 
-const creditsText = (credits: number | null): string =>
-  credits === null ? 'unlimited downloads' : `${credits} download${credits === 1 ? '' : 's'} left`;
+const creditsText = (credits: number | null): string => (credits === null ? 'unlimited downloads' : `${credits} download${credits === 1 ? '' : 's'} left`);
 
 export function downloadCommands(job: JobOutputsLike & { name: string }, serverUrl: string, serverId: string, now: Date): DownloadCommands {
   const files = resultFilesOfJob(job, serverUrl, serverId).map((file) => ({ ...file, credits: file.credits < 0 ? null : file.credits }));

@@ -101,7 +101,16 @@ export function readInfo(buf: Uint8Array, start: number, end: number, out: InfoV
       if (eq >= 0) out.er2 = parseDecimal(buf, eq + 1, stop); // ER2
     } else if (len === 5 && c0 === 84 && buf[p + 1] === 89 && buf[p + 2] === 80 && buf[p + 3] === 69 && buf[p + 4] === 68) {
       out.typed = true; // TYPED
-    } else if (len === 7 && c0 === 73 && buf[p + 1] === 77 && buf[p + 2] === 80 && buf[p + 3] === 85 && buf[p + 4] === 84 && buf[p + 5] === 69 && buf[p + 6] === 68) {
+    } else if (
+      len === 7 &&
+      c0 === 73 &&
+      buf[p + 1] === 77 &&
+      buf[p + 2] === 80 &&
+      buf[p + 3] === 85 &&
+      buf[p + 4] === 84 &&
+      buf[p + 5] === 69 &&
+      buf[p + 6] === 68
+    ) {
       out.imputed = true; // IMPUTED
     }
     p = stop + 1;

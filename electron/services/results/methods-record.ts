@@ -75,7 +75,12 @@ export function buildMethodsRecord(input: MethodsInput): MethodsRecord {
     pipelineVersion: input.header.pipeline,
     job: { id: input.job.id, name: input.job.name, submittedAt: iso(input.job.submittedOn), completedAt: iso(input.job.endTime) },
     settings,
-    inputs: (input.submission?.inputs ?? []).map((file) => ({ name: file.name, bytes: file.bytes, digest: file.sha256, ...(file.note ? { note: file.note } : {}) })),
+    inputs: (input.submission?.inputs ?? []).map((file) => ({
+      name: file.name,
+      bytes: file.bytes,
+      digest: file.sha256,
+      ...(file.note ? { note: file.note } : {}),
+    })),
     inputsNote: input.submission
       ? null
       : 'This job was not submitted from this app on this computer, so its input files and their checksums are not known here.',
@@ -111,9 +116,12 @@ const day = (isoText: string | null): string | null => (isoText ? isoText.slice(
 export function methodsParagraph(record: MethodsRecord): string {
   const s = record.settings;
   const parts: string[] = [];
-  const where = record.server.kind === 'demo' ? `the built-in demo server of ${record.app.name}` : `${record.server.name ?? record.server.label} (${record.server.url})`;
+  const where =
+    record.server.kind === 'demo' ? `the built-in demo server of ${record.app.name}` : `${record.server.name ?? record.server.label} (${record.server.url})`;
   const versions = [record.application, record.pipelineVersion ? `pipeline ${record.pipelineVersion}` : null].filter(Boolean).join(', ');
-  const panel = s.referencePanel ? `the ${s.referencePanel}${s.referencePanelVersion ? ` (version ${s.referencePanelVersion})` : ''} reference panel` : 'a reference panel';
+  const panel = s.referencePanel
+    ? `the ${s.referencePanel}${s.referencePanelVersion ? ` (version ${s.referencePanelVersion})` : ''} reference panel`
+    : 'a reference panel';
   parts.push(`Genotypes were imputed on ${where}${versions ? ` (${versions})` : ''} with ${panel}${s.build ? `, input build ${s.build}` : ''}.`);
   const phasing = s.phasing ? (PHASING_WORDS[s.phasing] ?? s.phasing) : null;
   const options = [

@@ -54,7 +54,12 @@ export async function excludedChunks(file: string): Promise<NonNullable<ResultsQ
   const out: NonNullable<ResultsQc['excludedChunks']> = [];
   for await (const cols of rows(file)) {
     const overlap = Number(cols[2]);
-    out.push({ chunk: cols[0] ?? '', snps: Number(cols[1]) || 0, referenceOverlap: Number.isFinite(overlap) ? overlap : null, lowCallRateSamples: Number(cols[3]) || 0 });
+    out.push({
+      chunk: cols[0] ?? '',
+      snps: Number(cols[1]) || 0,
+      referenceOverlap: Number.isFinite(overlap) ? overlap : null,
+      lowCallRateSamples: Number(cols[3]) || 0,
+    });
   }
   return out;
 }

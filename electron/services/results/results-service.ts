@@ -110,7 +110,10 @@ export class ResultsService {
       throw new AppError('not-found', `No chr*.info.gz file is in ${context.folder} yet. Download and extract the chr_*.zip files first.`);
     }
     const started = this.now();
-    const stamps = await this.stamps(context.folder, present.map((row) => infoName(row.chromosome)));
+    const stamps = await this.stamps(
+      context.folder,
+      present.map((row) => infoName(row.chromosome)),
+    );
     return this.operation(operationId, 'summary', stamps, async (signal, progress) => {
       const results = await Promise.all(
         present.map((row) =>
@@ -243,13 +246,28 @@ export class ResultsService {
     const context = await this.context(serverId, jobId);
     if (!context.job) throw new AppError('network', 'The server does not answer now, and the download links come from it. Try again when it answers.');
     const commands = downloadCommands(
-      { id: context.job.id, name: context.snapshot.name, outputParams: context.job.outputParams.map((output) => ({ files: output.files.map((file) => ({ ...file, count: file.count ?? -1 })) })) },
+      {
+        id: context.job.id,
+        name: context.snapshot.name,
+        outputParams: context.job.outputParams.map((output) => ({ files: output.files.map((file) => ({ ...file, count: file.count ?? -1 })) })),
+      },
       context.server.url,
       serverId,
       new Date(this.now()),
     );
     if (commands.files.length === 0 && commands.exhausted.length === 0) throw new AppError('not-found', 'This job has no result files to download (yet).');
     return commands;
+  }
+
+  /** A plot as PNG (base64) or its numbers as CSV, into <folder>/plots/. */
+  async saveChart(serverId: string, jobId: string, name: string, format: 'png' | 'csv', data: string): Promise<{ path: string }> {
+    const context = await this.context(serverId, jobId);
+    const base = name.replace(/\.(png|csv)$/i, '');
+    if (!/^[\w.-]+$/.test(base) || base.startsWith('.')) throw new AppError('invalid-request', 'That file name cannot be used.');
+    const file = path.join(context.folder, 'plots', `${base}.${format}`);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, format === 'png' ? Buffer.from(data, 'base64') : data);
+    return { path: file };
   }
 
   cancel(operationId: string): { canceled: boolean } {
@@ -276,7 +294,7 @@ export class ResultsService {
     const server = this.deps.servers.list().find((candidate) => candidate.id === serverId);
     if (!server) throw new AppError('not-found', 'That server is no longer in your list.');
     let job: Job | null = null;
-    let snapshot: JobSnapshot | null = null;
+    let snapshot: JobSnapshot | null;
     try {
       job = await this.deps.servers.use(serverId, (client) => client.job(jobId));
       snapshot = {
@@ -362,4 +380,3 @@ export class ResultsService {
 }
 
 const chromosomeOf = (name: string): string => /^chr([^/.]+)\./.exec(name)?.[1] ?? name;
-

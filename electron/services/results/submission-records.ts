@@ -22,9 +22,7 @@ export const submissionRecord = z.object({
   appId: z.string(),
   /** The form's values as sent (refpanel keys carry the panel's version: apps@hrc-r1.1@2.0.0). */
   fields: z.record(z.string(), z.string()),
-  inputs: z.array(
-    z.object({ name: z.string(), path: z.string(), bytes: z.number(), sha256: z.string().nullable(), note: z.string().optional() }),
-  ),
+  inputs: z.array(z.object({ name: z.string(), path: z.string(), bytes: z.number(), sha256: z.string().nullable(), note: z.string().optional() })),
   preparation: z.array(preparationStep),
   problems: z.array(z.string()),
 });
@@ -68,7 +66,9 @@ export class SubmissionRecords {
     if (!request) return;
     if (view.state === 'submitted' && view.jobId) {
       this.pending.delete(view.id);
-      const work = this.write(request, view.jobId).catch((error: unknown) => this.log.warn(`could not write the submission record of ${view.jobId}: ${String(error)}`));
+      const work = this.write(request, view.jobId).catch((error: unknown) =>
+        this.log.warn(`could not write the submission record of ${view.jobId}: ${String(error)}`),
+      );
       this.writing.add(work);
       void work.finally(() => this.writing.delete(work));
     } else if (view.state === 'canceled') this.pending.delete(view.id);
