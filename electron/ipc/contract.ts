@@ -55,11 +55,20 @@ export const invokeChannels = {
         id: z.string(),
         label: z.string().min(1).max(120).optional(),
         liveJobLimit: z.number().int().min(1).max(100).optional(),
-        downloadDir: z.string().min(1).max(4096).optional(),
         autoDownload: z.boolean().optional(),
       })
       .strict(),
     response: serverView,
+  },
+  /** The results folder, typed in the browser preview (the desktop app chooses it in main). */
+  'servers:setDownloadDir': {
+    request: z.object({ id: z.string(), downloadDir: z.string().min(1).max(4096) }).strict(),
+    response: serverView,
+  },
+  /** Asks for the results folder with the native folder dialog in main; `changed` is false when canceled. */
+  'servers:chooseDownloadDir': {
+    request: z.object({ id: z.string() }).strict(),
+    response: z.object({ changed: z.boolean(), server: serverView }),
   },
   /** Checks the server and the token again. */
   'servers:refresh': { request: z.object({ id: z.string() }).strict(), response: serverView },
@@ -139,8 +148,16 @@ export const invokeChannels = {
     request: z.object({ title: z.string().max(200).optional() }).strict(),
     response: z.array(chosenFile),
   },
-  /** Registers paths picked in the in-app browser or dropped on the window; answers opaque ids. */
+  /** Registers paths picked in the in-app browser of the preview; answers opaque ids. */
   'files:register': {
+    request: z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(500) }).strict(),
+    response: z.array(chosenFile),
+  },
+  /**
+   * Files dropped on the desktop window: preload resolves each File with webUtils.getPathForFile
+   * and sends the paths here itself (window.api has no method that takes a path; see ./surface.ts).
+   */
+  'files:registerDropped': {
     request: z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(500) }).strict(),
     response: z.array(chosenFile),
   },

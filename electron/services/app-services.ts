@@ -98,7 +98,9 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
     queueFile: path.join(ports.userDataDir, 'downloads.json'),
     completedDir: path.join(ports.userDataDir, 'downloads-completed'),
     // Direct connections use the downloads' own lean client; a proxy goes through undici.
-    proxyDispatcher: proxyConfigured({ proxyUrl: options.proxyUrl }) ? dispatcher : undefined,
+    // Through the proxy when one is set; direct downloads use the downloads' own agent (one
+    // connection per request, so a credit is never spent on a stale kept-alive connection).
+    dispatcher: proxyConfigured({ proxyUrl: options.proxyUrl }) ? dispatcher : undefined,
     userAgent: userAgent(ports.appVersion),
     log: (line) => ports.log.info(line),
     freshEachRun: servers
@@ -218,6 +220,15 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
     'servers:remove': ({ id }) => servers.remove(id),
     'servers:refresh': ({ id }) => servers.refresh(id),
     'servers:update': ({ id, ...change }) => servers.update(id, change),
+    'servers:setDownloadDir': ({ id, downloadDir }) => servers.update(id, { downloadDir }),
+    'servers:chooseDownloadDir': async ({ id }) => {
+      const server = servers.list().find((candidate) => candidate.id === id);
+      if (!server) throw new AppError('not-found', 'That server is no longer in your list.');
+      if (!ports.folderDialog) throw new AppError('unavailable', 'There is no native folder dialog here; type the folder instead.');
+      const chosen = await ports.folderDialog.chooseFolder({ title: `Results folder for ${server.label}`, defaultPath: server.downloadDir });
+      if (!chosen) return { changed: false, server };
+      return { changed: true, server: await servers.update(id, { downloadDir: chosen }) };
+    },
     'jobs:list': (request) => jobs.list(request),
     'jobs:get': ({ serverId, jobId }) => jobs.get(serverId, jobId),
     'jobs:cancel': ({ serverId, jobId }) => jobs.cancel(serverId, jobId),
@@ -261,6 +272,7 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
       return paths.length === 0 ? [] : files.register(paths);
     },
     'files:register': ({ paths }) => files.register(paths),
+    'files:registerDropped': ({ paths }) => files.register(paths),
     'results:overview': ({ serverId, jobId }) => results.overview(serverId, jobId),
     'results:summarize': ({ serverId, jobId, operationId }) => results.summarize(serverId, jobId, operationId),
     'results:qc': ({ serverId, jobId }) => results.qc(serverId, jobId),

@@ -1,4 +1,5 @@
 // Pure: main and the window read the labels the same way.
+import { formatBytes } from './format-bytes';
 // The API gives no byte sizes, only commons-io's rounded-down labels ("760 bytes", "12 KB",
 // "314 MB", "1 GB" for 1.9 GB; cloudgene-api.md 4.5). These are the bounds such a label allows.
 
@@ -41,4 +42,17 @@ export function sumOfLabels(labels: readonly (string | null | undefined)[]): num
     }
   }
   return known ? total : null;
+}
+
+/**
+ * A server label in the app's own units: "124 KB" (124 KiB to 125 KiB) is "127 kB"; a label that
+ * stands for a wide range says so: "1 GB" (rounded down from up to 1.99 GiB) is "1.1–2.1 GB".
+ */
+export function sizeLabelText(label: string | null | undefined): string {
+  const bounds = parseSizeLabel(label);
+  if (!bounds) return label ?? '–';
+  if (bounds.max - bounds.min <= bounds.min * 0.05) return formatBytes(bounds.min);
+  const [low, high] = [formatBytes(bounds.min), formatBytes(bounds.max)];
+  const unit = (text: string) => text.split(' ')[1];
+  return unit(low) === unit(high) ? `${low.split(' ')[0]}–${high}` : `${low}–${high}`;
 }

@@ -196,8 +196,9 @@ describe('faults', () => {
     expect(badGateway.status).toBe(502);
     michigan.control.setFault({ kind: 'malformed-json', path: '/api/v2/jobs', times: 1 });
     expect(await codeOf(client.jobs())).toBe('invalid-response');
-    michigan.control.setFault({ kind: 'delay', ms: 1500, path: '/api/v2/server/counters', times: 1 });
-    expect(await codeOf(clientFor(michigan, null, { headersMs: 200, bodyMs: 200 }).counters())).toBe('timeout');
+    // a timeout far below the server's delay, and far above the machine's noise
+    michigan.control.setFault({ kind: 'delay', ms: 20_000, path: '/api/v2/server/counters', times: 1 });
+    expect(await codeOf(clientFor(michigan, null, { headersMs: 1000, bodyMs: 1000 }).counters())).toBe('timeout');
     michigan.control.clearFaults();
   });
 });

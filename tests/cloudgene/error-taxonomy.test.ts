@@ -114,7 +114,7 @@ describe('transport failures', () => {
     const error = await failureOf(
       () => undefined,
       (cl) => cl.counters(),
-      { headersMs: 150, bodyMs: 150 },
+      { headersMs: 1000, bodyMs: 1000 },
     );
     expect(error.code).toBe('timeout');
   });
@@ -124,7 +124,7 @@ describe('transport failures', () => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.write('{"count": 1, ');
     };
-    const error = await failureOf(handler, (cl) => cl.jobs(), { headersMs: 1000, bodyMs: 150 });
+    const error = await failureOf(handler, (cl) => cl.jobs(), { headersMs: 5000, bodyMs: 1000 });
     expect(error.code).toBe('timeout');
   });
 

@@ -36,6 +36,7 @@ beforeAll(async () => {
       fileDialog: { chooseFiles: async () => [] },
       clipboard: { writeText: (text) => void clipboard.push(text), readText: () => clipboard.at(-1) ?? '' },
       showInFolder: () => undefined,
+      folderDialog: { chooseFolder: async ({ defaultPath }) => `${defaultPath}-chosen` },
     },
     { demo: emulatorDemoHost({ apiTokenMayDelete: true }) },
   );
@@ -62,6 +63,8 @@ describe('every channel', () => {
     await ok('servers:list', {});
     await ok('servers:refresh', { id: serverId });
     await ok('servers:update', { id: serverId, liveJobLimit: 3 });
+    await ok('servers:setDownloadDir', { id: serverId, downloadDir: path.join(services.userDataDir, 'Results') });
+    expect((await ok('servers:chooseDownloadDir', { id: serverId })).server.downloadDir).toBe(path.join(services.userDataDir, 'Results-chosen'));
     await ok('servers:replaceToken', { id: serverId, token: emulator.control.createApiToken(emulator.username) });
 
     // files
@@ -71,6 +74,7 @@ describe('every channel', () => {
     await ok('files:listDir', { path: services.userDataDir });
     await ok('files:openDialog', {});
     const [file] = await ok('files:register', { paths: [vcf] });
+    await ok('files:registerDropped', { paths: [vcf] });
     await ok('shell:openExternal', { url: 'https://imputationserver.sph.umich.edu/' });
 
     // a new job: form, pre-flight, upload

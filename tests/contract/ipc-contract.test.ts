@@ -74,6 +74,8 @@ function samples(): { [C in InvokeChannel]: RequestOf<C> } {
     'jobs:restart': { serverId, jobId: 'job-20990101-000000-000' },
     'jobs:delete': { serverId, jobId: 'job-20990101-000000-000' },
     'servers:update': { id: serverId, liveJobLimit: 2 },
+    'servers:setDownloadDir': { id: serverId, downloadDir: services.userDataDir },
+    'servers:chooseDownloadDir': { id: serverId },
     'newJob:form': { serverId },
     'uploads:start': { serverId, appId: 'imputationserver2', fileIds: ['unknown-file'], values: {}, checked: {}, jobName: 'x', password: { mode: 'generate' } },
     'uploads:list': {},
@@ -100,6 +102,7 @@ function samples(): { [C in InvokeChannel]: RequestOf<C> } {
     'files:listDir': { path: services.userDataDir },
     'files:openDialog': {},
     'files:register': { paths: [vcfPath] },
+    'files:registerDropped': { paths: [vcfPath] },
     'shell:openExternal': { url: 'https://imputationserver.sph.umich.edu/' },
     'results:overview': { serverId, jobId: 'job-20990101-000000-000' },
     'results:summarize': { serverId, jobId: 'job-20990101-000000-000', operationId: 'q1' },
@@ -210,7 +213,18 @@ describe('window.api', () => {
       'savePassword',
     ]);
     expect(Object.keys(api.uploads).sort()).toEqual(['cancel', 'dismiss', 'list', 'retry', 'start']);
-    expect(Object.keys(api.servers).sort()).toEqual(['add', 'addDemo', 'list', 'refresh', 'remove', 'replaceToken', 'signOut', 'update']);
+    expect(Object.keys(api.servers).sort()).toEqual([
+      'add',
+      'addDemo',
+      'chooseDownloadDir',
+      'list',
+      'refresh',
+      'remove',
+      'replaceToken',
+      'setDownloadDir',
+      'signOut',
+      'update',
+    ]);
     expect(Object.keys(api.files).sort()).toEqual(['listDir', 'openDialog', 'register']);
     expect(Object.isFrozen(api)).toBe(true);
   });

@@ -60,7 +60,8 @@ test('a job submitted here: download all, see them complete, show in folder, cop
     await writeVcfGz(path.join(data, 'chr20.vcf.gz'), { samples: 25, variants: 300 });
     await addLabServer(page, app, emulator);
 
-    // Submitted through the New job screen, so its generated password is in the (memory) keychain.
+    // Submitted through the New job screen with a generated password. The preview here has no
+    // keychain (no Secret Service in the test's session), so the job page asks to save it.
     await page.goto(`${app.url}#/new`);
     await expect(page.getByLabel('Reference Panel')).toBeEnabled();
     await page.getByRole('button', { name: 'Choose files…' }).click();
@@ -77,6 +78,17 @@ test('a job submitted here: download all, see them complete, show in folder, cop
     await page.getByRole('button', { name: /^Start Imputation$/ }).click();
     await expect(page).toHaveURL(/#\/jobs\/[^/]+\/job-[\w-]+$/, { timeout: 30_000 });
     const jobId = decodeURIComponent(page.url().split('/').pop()!);
+    const save = page.getByRole('alert').filter({ hasText: 'Save this job’s results password now' });
+    await expect(save).toBeVisible();
+    await save.getByRole('button', { name: 'Show password' }).click();
+    await expect(save.locator('code')).toHaveText(emulator.control.getJob(jobId)!.password);
+    await save.getByRole('button', { name: 'Save to a file…' }).click();
+    const passwordFile = path.join(jobFolder(app, jobId, 'cohort A'), `${jobId}-results-password.txt`);
+    await expect(save.getByRole('status')).toHaveText(`Saved to ${passwordFile}. Keep that file somewhere safe.`);
+    expect(await readFile(passwordFile, 'utf8')).toContain(emulator.control.getJob(jobId)!.password);
+    await captureChecked(page, 'password-save.png');
+    await save.getByRole('button', { name: 'I have saved it' }).click();
+    await expect(save).toHaveCount(0);
     await waitForState(emulator, jobId, 4);
     await page.reload();
 
@@ -112,8 +124,7 @@ test('a job submitted here: download all, see them complete, show in folder, cop
     await group.getByRole('link', { name: 'cohort A' }).click();
     await expect(results.getByRole('row', { name: /chr_20\.zip/ })).toContainText('Downloaded');
     await expect(results.getByRole('button', { name: 'Show in folder: chr_20.zip' })).toBeVisible();
-    await results.getByRole('button', { name: 'Copy results password' }).click();
-    await expect(results.getByRole('alert')).toHaveText('Copying the password works in the desktop app.');
+    await expect(results).toContainText('You saved this job’s password yourself; the app can use it until it closes.');
     await results.getByRole('button', { name: 'Extract results' }).click();
     await expect(results.getByRole('status').filter({ hasText: /^Unpacked/ })).toHaveText(`Unpacked 2 files from 1 zip file into ${folder}.`);
     expect((await stat(path.join(folder, 'chr20.dose.vcf.gz'))).size).toBeGreaterThan(0);
@@ -121,7 +132,8 @@ test('a job submitted here: download all, see them complete, show in folder, cop
 });
 
 test('exhausted credits give the clear message and no file; a wrong typed password says so, the right one extracts', async ({ page, app }) => {
-  await withEmulator({}, async (emulator) => {
+  // A server that mails the password: the app never sees it, so it asks before spending credits on zips.
+  await withEmulator({ mail: true }, async (emulator) => {
     const jobId = await finishedJob(emulator, 'cohort B');
     const files = emulator.control.getJob(jobId)!.files;
     const serverId = await addLabServer(page, app, emulator);
@@ -143,7 +155,11 @@ test('exhausted credits give the clear message and no file; a wrong typed passwo
     await page.goBack();
     await expect(results.getByRole('row', { name: /qc_report\.txt/ })).toContainText('No downloads left');
     await results.getByRole('button', { name: 'Download chr_20.zip' }).click();
+    const warning = results.getByRole('alertdialog');
+    await expect(warning).toContainText('you need the one from the server’s e-mail to open the zip files');
+    await warning.getByRole('button', { name: 'Download anyway' }).click();
     await expect(results.getByRole('row', { name: /chr_20\.zip/ })).toContainText('Downloaded', { timeout: 20_000 });
+    await expect(results).toContainText('its password is in the e-mail the server sent');
     await results.getByLabel('Password from the e-mail').fill('not-the-password');
     await results.getByRole('button', { name: 'Extract results' }).click();
     await expect(results.getByRole('alert')).toContainText('chr_20.zip: The password is wrong for this zip file.');
@@ -201,7 +217,7 @@ test('mid-transfer: totals with rate and time left, per-file progress; pause res
     const big = transfer(group, 'chr_20.zip');
     await expect(big.getByLabel('Rate and time left')).toHaveText(/^[\d.]+ MB\/s · (about .+|a few seconds) left$/, { timeout: 20_000 });
     // far enough in for the bars to show it
-    await expect(big).toContainText(/(\d{3} MB|[\d.]+ GB) of 6\.0 GB/, { timeout: 20_000 });
+    await expect(big).toContainText(/(\d{3} MB|[\d.]+ GB) of 6\.4 GB/, { timeout: 20_000 });
     await expect(page.getByRole('status', { name: 'All downloads' })).toContainText(
       /^\d running, \d queued · [\d.]+ (MB|GB) of [\d.]+ GB · [\d.]+ MB\/s · .+ left\s*$/,
     );

@@ -14,6 +14,8 @@ export interface PreviewApp {
   url: string;
   userDataDir: string;
   output: () => string;
+  /** Quits the preview and starts it again on the same user-data folder (a new url and key). */
+  restart: () => Promise<void>;
 }
 
 async function startPreview(userDataDir: string): Promise<{ child: ChildProcess; url: string; output: () => string }> {
@@ -44,10 +46,26 @@ export const test = base.extend<{ app: PreviewApp }>({
   // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern
   app: async ({}, use) => {
     const userDataDir = await mkdtemp(path.join(os.tmpdir(), 'imputation-e2e-'));
-    const { child, url, output } = await startPreview(userDataDir);
-    await use({ url, userDataDir, output });
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
+    let running = await startPreview(userDataDir);
+    let earlier = '';
+    const stop = async () => {
+      running.child.kill('SIGTERM');
+      await new Promise((resolve) => running.child.once('exit', resolve));
+    };
+    const app: PreviewApp = {
+      url: running.url,
+      userDataDir,
+      output: () => earlier + running.output(),
+      restart: async () => {
+        await stop();
+        earlier += running.output();
+        running = await startPreview(userDataDir);
+        app.url = running.url;
+      },
+    };
+    await use(app);
+    await stop();
+    const output = app.output;
     await rm(userDataDir, { recursive: true, force: true });
     // A test passes only if the app had no unexpected failure behind the scenes.
     const unexpected = output()

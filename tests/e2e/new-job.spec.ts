@@ -119,9 +119,9 @@ test.describe('new job', () => {
     await expect(page.getByRole('alert').filter({ hasText: 'readme.txt: only bgzipped VCF files ending in .vcf.gz are accepted.' })).toBeVisible();
     await chooseFiles(page, other, ['chr20.vcf.gz']);
     await expect(
-      page.getByRole('alert').filter({ hasText: /chr20\.vcf\.gz: a file with this name is already in the list; the server would overwrite/ }),
+      page.getByRole('alert').filter({ hasText: /chr20\.vcf\.gz: another chosen file has this name; the server would keep only one/ }),
     ).toBeVisible();
-    await expect(page.getByText(/^2 files, [\d.]+ KB in all$/)).toBeVisible();
+    await expect(page.getByText(/^2 files, [\d.]+ kB in all$/)).toBeVisible();
 
     // the check starts by itself: chr20 has the 'chr' prefix of hg38 under build hg19
     const row = fileRow(page, 'chr20.vcf.gz');
@@ -176,7 +176,7 @@ test.describe('new job', () => {
     await page.getByRole('checkbox', { name: /^Submit anyway/ }).check();
     await acceptTerms(page);
     await page.getByLabel('Job name').fill('big upload');
-    await expect(page.getByText('1 file, 300 MB, to Lab server')).toBeVisible();
+    await expect(page.getByText('1 file, 315 MB, to Lab server')).toBeVisible();
 
     // The server answers the submit late, so the upload is caught in progress.
     emulator.control.setFault({ kind: 'delay', ms: 4000, path: '/api/v2/jobs/submit', times: 1 });
@@ -238,7 +238,13 @@ test.describe('new job', () => {
 
     await page.getByLabel('Type my own').check();
     await page.getByLabel('Password', { exact: true }).fill('fish & chips');
-    await expect(page.getByRole('alert').filter({ hasText: 'The server changes the characters & < > " in passwords; leave them out.' })).toBeVisible();
+    await expect(page.getByRole('alert').filter({ hasText: 'Leave spaces out of the results password.' })).toBeVisible();
+    await page.getByLabel('Password', { exact: true }).fill('fish&chips42');
+    await expect(
+      page.getByRole('alert').filter({ hasText: 'The server changes the characters & < > " in passwords (it HTML-escapes them); leave them out.' }),
+    ).toBeVisible();
+    await page.getByLabel('Password', { exact: true }).fill('0012345678');
+    await expect(page.getByRole('alert').filter({ hasText: 'reads a password that looks like a number as a number' })).toBeVisible();
     await expect(page.getByRole('button', { name: SUBMIT })).toBeDisabled();
     await page.getByLabel('Password', { exact: true }).fill('fish-and-chips-42');
     await expect(page.getByRole('button', { name: SUBMIT })).toBeEnabled();
@@ -293,10 +299,10 @@ test.describe('new job', () => {
     })();
     for (const name of ['one', 'two', 'three']) await submitDirectly(emulator, vcf, name);
     await page.reload();
-    const limit = page.getByRole('alert').filter({ hasText: 'You have 3 jobs waiting or running here, the most this server runs per user (3).' });
+    const limit = page.getByRole('alert').filter({ hasText: 'You have 3 jobs waiting or running on this server, the most it runs per user (3).' });
     await expect(limit).toBeVisible();
     await expect(page.getByRole('button', { name: SUBMIT })).toBeDisabled();
-    await expect(page.getByLabel('Before you can submit')).toContainText('You have 3 jobs waiting or running here');
+    await expect(page.getByLabel('Before you can submit')).toContainText('You have 3 jobs waiting or running on this server');
     await captureChecked(page, 'new-job-limit.png');
   });
 

@@ -18,3 +18,23 @@ export async function addServer(page: Page, appUrl: string, url: string, token: 
   // The screen moves to the new card once the add call returns: wait for it, or it races the next goto.
   await expect(page).toHaveURL(/#\/servers\/[\w-]+$/);
 }
+
+/** Submits one file through the New job screen (in-app file browser) and waits for the job's page; answers its id. */
+export async function submitThroughForm(page: Page, appUrl: string, folder: string, file: string, jobName: string): Promise<string> {
+  await page.goto(`${appUrl.replace(/#.*$/, '')}#/new`);
+  await expect(page.getByLabel('Reference Panel')).toBeEnabled();
+  await page.getByRole('button', { name: 'Choose files…' }).click();
+  const browser = page.getByRole('dialog', { name: 'Choose files' });
+  await expect(browser.getByRole('textbox', { name: 'Folder' })).not.toHaveValue('');
+  await browser.getByRole('textbox', { name: 'Folder' }).fill(folder);
+  await browser.getByRole('button', { name: 'Go' }).click();
+  await browser.getByRole('checkbox', { name: new RegExp(`^${file.replace(/\./g, '\\.')}`) }).check();
+  await browser.getByRole('button', { name: /^Add \d+ files?$/ }).click();
+  await page.getByLabel('I will not attempt to re-identify or contact research participants.').check();
+  await page.getByRole('checkbox', { name: /^I will report any inadvertent data release/ }).check();
+  await page.getByLabel('Job name').fill(jobName);
+  await expect(page.getByRole('button', { name: /^Start Imputation$/ })).toBeEnabled({ timeout: 20_000 });
+  await page.getByRole('button', { name: /^Start Imputation$/ }).click();
+  await expect(page).toHaveURL(/#\/jobs\/[^/]+\/job-[\w-]+$/, { timeout: 30_000 });
+  return decodeURIComponent(page.url().split('/').pop()!);
+}

@@ -126,7 +126,7 @@ describe('watching a job', () => {
     );
     // cancel on a finished job is a no-op on the server (cloudgene-api.md 3.7)
     expect((await services.handlers['jobs:cancel']({ serverId, jobId })).state).toBe(6);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await services.watcher.tick(); // and the watcher sees it again
     expect(services.notifications.filter((n) => n.kind === 'job-canceled')).toHaveLength(1);
   });
 });
@@ -152,21 +152,21 @@ describe('watching through trouble', () => {
   });
 
   it('asks nothing while offline or asleep, and catches up at once when both are over', async () => {
+    services.watcher.stop(); // ticks by hand from here: what a heartbeat would do, deterministically
     const jobId = await submitTestJob(services.servers.client(serverId), { name: 'Offline' });
     await services.jobs.track(serverId, jobId);
     system.fire('offline');
     system.fire('suspend');
-    await new Promise((resolve) => setTimeout(resolve, 50)); // a request already in flight lands
     const before = statesSeen(jobId);
     await until(
       () => emulator.control.getJob(jobId)?.state,
       (state) => state === 4,
     );
-    await new Promise((resolve) => setTimeout(resolve, 300)); // many heartbeats and poll intervals
+    for (let beat = 0; beat < 5; beat += 1) await services.watcher.tick();
     expect(statesSeen(jobId)).toEqual(before);
 
     system.fire('online'); // still asleep
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    for (let beat = 0; beat < 5; beat += 1) await services.watcher.tick();
     expect(statesSeen(jobId)).toEqual(before);
 
     system.fire('resume');
@@ -195,7 +195,8 @@ describe('watching through trouble', () => {
     try {
       const listed = await again.handlers['jobs:list']({ refresh: true });
       expect(listed.jobs.find((job) => job.id === jobId)?.state).toBe(4);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await again.jobs.poll(serverId, jobId);
+      await again.watcher.tick();
       expect(again.notifications).toEqual([]);
     } finally {
       again.watcher.stop();

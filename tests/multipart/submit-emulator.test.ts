@@ -1,4 +1,5 @@
 // Submitting to the Cloudgene emulator over real HTTP: success, refusals and broken uploads.
+import { until } from '../support/wait';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -85,15 +86,20 @@ describe('submitJob against the emulator', () => {
   });
 
   it('cancel mid-upload rejects with canceled and leaves no job', async () => {
-    const { emu, client } = await emulator();
+    const lines: string[] = [];
+    const { emu, client } = await emulator({ log: (line) => lines.push(line) });
     // The server sits on the request for a while, so the body is certainly half-sent when we abort.
     emu.control.setFault({ kind: 'delay', ms: 1500, path: '/api/v2/jobs/submit', times: 1 });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
     const error = await failure(submit(client, { files: [bigFile], signal: controller.signal }));
     expect(error.code).toBe('canceled');
-    // Let the server get past its delay and find the connection gone.
-    await new Promise((resolve) => setTimeout(resolve, 1700));
+    // The server gets past its delay and finds the connection gone: no job.
+    await until(
+      () => lines.find((line) => line.startsWith('submit ended without a job')),
+      (line) => line !== undefined,
+      10_000,
+    );
     expect(await client.allJobs()).toEqual([]);
   });
 

@@ -1,11 +1,12 @@
 // The app's pre-flight check and the demo server's input validation use one set of rules:
 // each fixture gets the same server message from both.
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, utimes } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../electron/emulator/index';
 import type { JobDetail, PreflightReport } from '../../electron/ipc/contract';
+import { PreflightChecker } from '../../electron/services/vcf/preflight';
 import { withEmulator } from '../support/emulators';
 import { createTestServices, type TestServices } from '../support/services';
 import { writeVcfGz, type VcfSpec } from '../support/vcf-fixtures';
@@ -158,11 +159,15 @@ describe('pre-flight check and the server agree', () => {
     expect(serverErrors.some((m) => m.html.includes('At least 20 samples'))).toBe(false);
   });
 
-  it('is cached by path, size and modification time', async () => {
-    const id = await register('cached.vcf.gz', { samples: 25 });
-    const request = { checkId: 'cache', serverId, fileIds: [id], values };
-    const first = await services.handlers['preflight:check'](request);
-    const second = await services.handlers['preflight:check'](request);
-    expect(second).toEqual(first);
+  it('is cached by path, size and modification time (counting the scans)', async () => {
+    const file = path.join(services.userDataDir, 'cached.vcf.gz');
+    await writeVcfGz(file, { samples: 25 });
+    const checker = new PreflightChecker();
+    const first = await checker.scanFile(file);
+    expect(await checker.scanFile(file)).toEqual(first);
+    expect(checker.scansRun).toBe(1);
+    await utimes(file, new Date(), new Date(Date.now() + 5000)); // touched: scanned again
+    await checker.scanFile(file);
+    expect(checker.scansRun).toBe(2);
   });
 });

@@ -23,10 +23,14 @@ export interface TestServices extends AppServices {
   dispose(): Promise<void>;
 }
 
+/** Log lines that mean a bug, whatever the test was about. */
+const UNEXPECTED = /ended unexpectedly|listener failed|unexpected failure/;
+
 export async function createTestServices(overrides: Partial<Ports> = {}, options: ServiceOptions = {}): Promise<TestServices> {
   const userDataDir = overrides.userDataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'imputation-test-')));
   const events: TestServices['events'] = [];
   const logLines: string[] = [];
+  const errorLines: string[] = [];
   const opened: string[] = [];
   const notifications: DesktopNotification[] = [];
   const keytar = overrides.secrets ? null : new FakeKeytar();
@@ -43,7 +47,10 @@ export async function createTestServices(overrides: Partial<Ports> = {}, options
       log: {
         info: (line) => logLines.push(line),
         warn: (line) => logLines.push(line),
-        error: (line) => logLines.push(line),
+        error: (line) => {
+          logLines.push(line);
+          errorLines.push(line);
+        },
       },
       fileDialog: null,
       notifier: { notify: (notification) => notifications.push(notification) },
@@ -67,7 +74,15 @@ export async function createTestServices(overrides: Partial<Ports> = {}, options
     keytar,
     async dispose() {
       await services.close();
+      // A test passes only if nothing went wrong behind the scenes.
+      const unexpected = [...errorLines, ...logLines.filter((line) => UNEXPECTED.test(line))];
+      if (unexpected.length > 0) throw new Error(`The services logged unexpected failures:\n${unexpected.join('\n')}`);
       await rm(userDataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A "restart" of the app: new services on the same user-data folder and the same keychain. */
+export function reopenServices(previous: TestServices, overrides: Partial<Ports> = {}, options: ServiceOptions = {}): Promise<TestServices> {
+  return createTestServices({ userDataDir: previous.userDataDir, secrets: previous.secrets, ...overrides }, options);
 }

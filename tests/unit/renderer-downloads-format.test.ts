@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sizeLabelText } from '../../electron/shared/size-label';
 import type { DownloadItem } from '../../electron/ipc/contract';
 import {
   actionsFor,
@@ -198,6 +199,13 @@ describe('grouping and merging', () => {
     // The server's labels are commons-io's, in units of 1024 and rounded down.
     expect(sumOfLabels(['1 MB', null, '2 MB'])).toBe(3 * 1024 ** 2);
     expect(sumOfLabels(['760 bytes', 'huge'])).toBe(760);
+    // shown in the app's units, a wide range as a range
+    expect(sizeLabelText('124 KB')).toBe('127 kB');
+    expect(sizeLabelText('314 MB')).toBe('329 MB');
+    expect(sizeLabelText('1 GB')).toBe('1.1–2.1 GB');
+    expect(sizeLabelText('760 bytes')).toBe('760 bytes');
+    expect(sizeLabelText('odd')).toBe('odd');
+    expect(sizeLabelText(null)).toBe('–');
     expect(sumOfLabels([null])).toBeNull();
   });
 });

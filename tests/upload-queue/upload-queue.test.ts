@@ -104,7 +104,7 @@ describe('uploads', () => {
     const fileId = await vcf();
     services.uploads.setOnline(false);
     const started = await services.handlers['uploads:start']({ serverId, ...form, fileIds: [fileId], jobName: 'Later', password: { mode: 'generate' } });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await services.uploads.idle(); // nothing is running: the queue held it
     expect((await services.handlers['uploads:list']({})).find((upload) => upload.id === started.id)?.state).toBe('queued');
     expect(await services.servers.client(serverId).allJobs()).toEqual([]); // nothing reached the server
     services.uploads.setOnline(true);
@@ -128,7 +128,26 @@ describe('uploads', () => {
     await expect(start({ values: { ...form.values, build: 'hg37' } })).rejects.toMatchObject({ code: 'bad-request' });
     await expect(start({ checked: { check1: true } })).rejects.toMatchObject({ code: 'bad-request', message: expect.stringContaining('accept') });
     await expect(start({ password: { mode: 'typed', value: 'a&b<c>d"efgh' } })).rejects.toMatchObject({ code: 'bad-request' });
-    expect(emulator.control.getJob('none')).toBeNull();
+    expect(await services.servers.client(serverId).allJobs()).toEqual([]); // none of these reached the server
+  });
+
+  it('checks the token right before uploading; a new token and "Submit again" send it with the same password', async () => {
+    const fileId = await bigFile(8);
+    await services.handlers['newJob:form']({ serverId }); // the form was read while the token worked
+    emulator.control.expireTokens();
+    const upload = await services.handlers['uploads:start']({ serverId, ...form, fileIds: [fileId], jobName: 'needs a token', password: { mode: 'generate' } });
+    const refused = await finished(upload.id);
+    expect(refused).toMatchObject({ state: 'failed', bytesSent: 0, error: { code: 'unauthorized' } });
+    expect(refused.error!.message).toBe('Your token has expired or was replaced; paste a new one. Nothing was uploaded.');
+    expect((await services.handlers['servers:list']({}))[0]!.status).toBe('expired');
+    const pending = services.keytar!.accounts().filter((account) => account.startsWith('job-password-pending:'));
+    expect(pending).toEqual([]); // the password is kept only once the upload really starts
+
+    await services.handlers['servers:replaceToken']({ id: serverId, token: emulator.control.createApiToken(emulator.username) });
+    await services.handlers['uploads:retry']({ id: upload.id });
+    const sent = await finished(upload.id);
+    expect(sent).toMatchObject({ state: 'submitted', passwordState: 'keychain' });
+    expect(await services.secrets.get(secretAccounts.jobPassword(emulator.url, sent.jobId!))).toBe(emulator.control.getJob(sent.jobId!)?.password);
   });
 
   it('stops before uploading when the job limit is reached', async () => {
@@ -198,7 +217,7 @@ describe('uploads', () => {
     }
     await services.handlers['uploads:cancel']({ id: upload.id });
     expect((await finished(upload.id)).state).toBe('canceled');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect((await services.handlers['jobs:list']({ refresh: true })).jobs).toEqual([]);
+    // the emulator made no job of the canceled upload (it had not received the whole body)
+    expect(await services.servers.client(serverId).allJobs()).toEqual([]);
   });
 });

@@ -138,6 +138,7 @@ export async function submitJob(ctx: RequestContext): Promise<void> {
         req.resume();
         return;
       }
+      state.log(`submit ended without a job: ${(error as Error).message}`);
       if (!res.headersSent && !req.socket.destroyed) sendText(res, 400, `java.io.IOException: ${(error as Error).message}`);
       return;
     }

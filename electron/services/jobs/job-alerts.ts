@@ -98,7 +98,8 @@ export class JobAlerts {
       this.notifier.notify({
         kind: 'job-succeeded',
         title: `${name} finished`,
-        body: `${files} file${files === 1 ? '' : 's'} ready on ${server.label}, download before ${formatDate(until)}.`,
+        // A job seen in a list comes without its files (docs/server-behaviour.md#job-list): no count then.
+        body: `${files > 0 ? `${files} file${files === 1 ? '' : 's'}` : 'Results'} ready on ${server.label}, download before ${formatDate(until)}.`,
         ...target,
       });
     } else if (isFailure(job.state) && notify.failed) {

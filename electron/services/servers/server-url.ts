@@ -46,3 +46,28 @@ export function defaultLabel(kind: ServerKind, url: string): string {
   if (kind === 'demo') return 'Demo server';
   return new URL(url).host;
 }
+
+// The presets' names as users know them: a custom server must not pose as one of them.
+const PRESET_NAMES = [
+  'TOPMed Imputation Server',
+  'Michigan Imputation Server',
+  'Michigan Imputation Server 2',
+  ...Object.values(presetServers).map((p) => p.label),
+];
+
+/** Compares names as a reader sees them: width, case, invisible characters and spacing do not count. */
+function comparable(label: string): string {
+  return label
+    .normalize('NFKC')
+    .replace(/\p{Cf}/gu, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
+}
+
+/** Why a custom server cannot have this label, or null. */
+export function customLabelProblem(label: string): string | null {
+  const wanted = comparable(label);
+  const preset = PRESET_NAMES.find((name) => comparable(name) === wanted);
+  return preset ? `"${preset}" is the name of a built-in server. Give this server another name, for example its address.` : null;
+}
