@@ -36,7 +36,7 @@ await Promise.all([
     build({ ...common, entryPoints: { 'vcf-scan-worker': 'electron/services/vcf/scan-worker.ts' }, outdir, outExtension: { '.js': '.cjs' } }),
   ),
   // The results reader's worker thread (quality summaries, filtered exports; see results/worker-path.ts).
-  ...['dist/main', 'dist/web'].map((outdir) =>
+  ...[dir('main'), ...(values['desktop-only'] ? [] : [dir('web')])].map((outdir) =>
     build({ ...common, entryPoints: { 'results-worker': 'electron/services/results/results-worker.ts' }, outdir, outExtension: { '.js': '.cjs' } }),
   ),
 ]);
