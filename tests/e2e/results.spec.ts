@@ -109,17 +109,20 @@ test('quality of a demo job: get what is missing, plots with tables in light and
   await expect(frame.contentFrame().locator('script')).toHaveCount(0);
   await expect(qc.getByRole('heading', { name: /^Excluded sites/ })).toBeVisible();
 
-  // one chromosome's info file gone: the view opens and says so
+  // one chromosome's files gone: the view opens, says so, and unpacks the zip again
   const folder = (await files.locator('code').first().textContent())!;
   await rm(path.join(folder, 'chr21.info.gz'));
+  await rm(path.join(folder, 'chr21.dose.vcf.gz'));
   await page.emulateMedia({ colorScheme: 'light' });
   await page.reload();
   await page.getByRole('tab', { name: 'Quality' }).click();
   await quietScreen(page);
   await expect(files.getByRole('status')).toContainText('One chromosome is not ready:');
-  await expect(files).toContainText('chr21.info.gz is not unpacked yet: extract chr_21.zip.');
-  await expect(files.getByRole('button', { name: 'Unpack 1 zip file' })).toBeVisible();
+  await expect(files).toContainText('chr21.info.gz and chr21.dose.vcf.gz are not unpacked yet: extract chr_21.zip.');
   await expect(quality).toContainText('The info files changed since the last summary.');
   await captureChecked(page, 'results-missing.png');
+  await files.getByRole('button', { name: 'Unpack 1 zip file' }).click();
+  await expect(files.getByRole('row', { name: /chr21/ })).toContainText('Ready');
+  await expect(quality.getByRole('img', { name: /^R2 histogram\./ })).toBeVisible({ timeout: 30_000 });
   await context.close();
 });

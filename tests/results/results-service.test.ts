@@ -123,14 +123,21 @@ describe('results of a job', () => {
   it('opens with a chromosome file missing and names it', async () => {
     const folder = (await h()['results:overview']({ serverId, jobId })).folder;
     await rm(path.join(folder, 'chr21.info.gz'));
+    const half = await h()['results:overview']({ serverId, jobId });
+    expect(row(half, '21').missing).toBe(
+      'chr21.info.gz is missing: chr21.dose.vcf.gz is there, and unpacking chr_21.zip again needs it moved elsewhere first.',
+    );
+    expect(row(half, '20').missing).toBeNull();
+    expect(half.notExtracted).toEqual([]);
+    await rm(path.join(folder, 'chr21.dose.vcf.gz'));
     const overview = await h()['results:overview']({ serverId, jobId });
-    expect(row(overview, '21').missing).toBe('chr21.info.gz is not unpacked yet: extract chr_21.zip.');
-    expect(row(overview, '20').missing).toBeNull();
+    expect(row(overview, '21').missing).toBe('chr21.info.gz and chr21.dose.vcf.gz are not unpacked yet: extract chr_21.zip.');
     expect(overview.notExtracted).toEqual(['chr_21.zip']);
     // the summary covers what is there
     const summary = await h()['results:summarize']({ serverId, jobId, operationId: 'sum2' });
     expect(summary.chromosomes.map((q) => q.chromosome)).toEqual(['20']);
     await h()['downloads:extract']({ serverId, jobId });
+    expect((await h()['results:overview']({ serverId, jobId })).chromosomes.every((r) => r.missing === null)).toBe(true);
   });
 
   it('shows the QC side from the files on disk', async () => {

@@ -87,7 +87,7 @@ export const resultsOverview = z.object({
   qcFiles: z.array(z.string()),
   /** Server files not on disk yet (relative names), with their credits. */
   notDownloaded: z.array(z.object({ name: z.string(), credits: z.number().nullable() })),
-  /** Downloaded zips not yet unpacked. */
+  /** Downloaded zips not unpacked at all (unpacking never replaces a file, so half-unpacked ones are not here). */
   notExtracted: z.array(z.string()),
   /** The app can unpack without asking for the password. */
   passwordAvailable: z.boolean(),

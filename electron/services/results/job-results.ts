@@ -82,11 +82,16 @@ export async function inventory(folder: string, serverFiles: ServerFile[], local
     const info = onDisk.has(infoName(chromosome));
     const dose = onDisk.has(doseName(chromosome));
     let missing: string | null = null;
+    const partial = info !== dose;
     if (!info || !dose) {
       const absent = [!info ? infoName(chromosome) : null, !dose ? doseName(chromosome) : null].filter(Boolean).join(' and ');
-      if (zipDownloaded) missing = `${absent} ${!info && !dose ? 'are' : 'is'} not unpacked yet: extract ${zip}.`;
-      else if (server) missing = `${absent} ${!info && !dose ? 'are' : 'is'} missing: ${zip} is not downloaded${credits(server.credits)}.`;
-      else missing = `${absent} ${!info && !dose ? 'are' : 'is'} missing, and the server no longer lists ${zip}.`;
+      const verb = !info && !dose ? 'are' : 'is';
+      // Unpacking never replaces a file (DownloadsService.extract), so the half that is there must go first.
+      if (zipDownloaded && partial)
+        missing = `${absent} is missing: ${info ? infoName(chromosome) : doseName(chromosome)} is there, and unpacking ${zip} again needs it moved elsewhere first.`;
+      else if (zipDownloaded) missing = `${absent} ${verb} not unpacked yet: extract ${zip}.`;
+      else if (server) missing = `${absent} ${verb} missing: ${zip} is not downloaded${credits(server.credits)}.`;
+      else missing = `${absent} ${verb} missing, and the server no longer lists ${zip}.`;
     }
     return {
       chromosome,
@@ -104,7 +109,8 @@ export async function inventory(folder: string, serverFiles: ServerFile[], local
     chromosomes: rows,
     qcFiles: QC_FILES.filter((name) => onDisk.has(name)),
     notDownloaded: serverFiles.filter((file) => !onDisk.has(file.name)).map((file) => ({ name: file.name, credits: file.credits })),
-    notExtracted: rows.filter((row) => row.zipDownloaded && (!row.info || !row.dose)).map((row) => row.zip!),
+    // Only zips whose files are all absent: unpacking refuses to replace the half that is there.
+    notExtracted: rows.filter((row) => row.zipDownloaded && !row.info && !row.dose).map((row) => row.zip!),
     onDisk,
   };
 }
