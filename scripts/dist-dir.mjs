@@ -109,6 +109,7 @@ async function checkAsar(resources) {
     'dist/main/main.cjs',
     'dist/preload/index.cjs',
     'dist/main/vcf-scan-worker.cjs',
+    'dist/main/results-worker.cjs',
     'dist/renderer/index.html',
     'dist/icon.png',
   ]) {

@@ -6,6 +6,7 @@ import { appInfo, chosenFile, desktopNotification, dirListing, notice, preferenc
 import { downloadItem, downloadProgress, downloadTotals, waitingDownload } from './schemas/downloads';
 import { jobDetail, jobPasswordStatus, jobRef, jobSummary } from './schemas/jobs';
 import { jobForm, preflightReport, preflightRequest, startUploadRequest, uploadView } from './schemas/new-job';
+import { resultsChannels, resultsEvents } from './schemas/results';
 import { serverView } from './schemas/servers';
 
 // The schemas live per area in ./schemas; everything is re-exported here, so the table and its
@@ -15,6 +16,7 @@ export * from './schemas/downloads';
 export * from './schemas/errors';
 export * from './schemas/jobs';
 export * from './schemas/new-job';
+export * from './schemas/results';
 export * from './schemas/servers';
 
 const empty = z.object({}).strict();
@@ -163,6 +165,7 @@ export const invokeChannels = {
     request: z.object({ url: z.string().max(2048) }).strict(),
     response: z.object({ opened: z.boolean() }),
   },
+  ...resultsChannels,
 } as const;
 
 export const eventChannels = {
@@ -187,6 +190,7 @@ export const eventChannels = {
   'app:navigate': routeTarget,
   /** The browser preview shows notifications inside the page (it has no desktop notifications). */
   'app:notification': desktopNotification,
+  ...resultsEvents,
 } as const;
 
 export type InvokeChannels = typeof invokeChannels;

@@ -24,6 +24,9 @@ import { KEYCHAIN_LOCKED_MESSAGE } from './secrets/secret-store';
 import { UploadQueue } from './upload-queue/upload-queue';
 import type { DemoHost } from './servers/demo-session';
 import { ServersService } from './servers/servers-service';
+import { ResultsService } from './results/results-service';
+import { ResultsStore } from './results/results-store';
+import { followUploads, SubmissionRecords } from './results/submission-records';
 
 export interface AppServices {
   handlers: IpcHandlers;
@@ -34,6 +37,7 @@ export interface AppServices {
   watcher: JobWatcher;
   uploads: UploadQueue;
   downloads: DownloadsService;
+  results: ResultsService;
   close(): Promise<void>;
 }
 
@@ -150,11 +154,14 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
   ports.power?.onResume(() => watcher.resume('sleep'));
   const liveJobLimit = (serverId: string) => settings.get().servers.find((server) => server.id === serverId)?.liveJobLimit ?? 3;
   const newJob = new NewJobService({ servers, jobs, files, liveJobLimit });
+  const resultsStore = new ResultsStore(ports.userDataDir);
+  const submissions = new SubmissionRecords(resultsStore, ports.log);
   const uploads = new UploadQueue({
     servers,
     jobs,
     passwords,
-    events: ports.events,
+    // What the app submits is written down per job for the methods record.
+    events: followUploads(ports.events, submissions),
     log: ports.log,
     keepAwake: ports.keepAwake,
     blocker: (serverId) => newJob.blocker(serverId),
@@ -174,6 +181,17 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
     void servers.refreshAll(); // server cards may still say "unreachable" from while it was down
   });
   const preflight = new PreflightService({ servers, files, events: ports.events, formOf: (serverId) => newJob.fieldsOf(serverId) });
+
+  const results = new ResultsService({
+    servers,
+    jobs,
+    downloadItems: () => downloads.list().items,
+    events: ports.events,
+    log: ports.log,
+    store: resultsStore,
+    submissions,
+    app: { name: ports.appName, version: ports.appVersion },
+  });
 
   const passwordActions = new PasswordActions({ servers, jobs, passwords, clipboard: ports.clipboard, saveDialog: ports.saveDialog });
 
@@ -217,7 +235,12 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
     'jobs:restart': ({ serverId, jobId }) => jobs.restart(serverId, jobId),
     'jobs:delete': ({ serverId, jobId }) => jobs.delete(serverId, jobId),
     'newJob:form': ({ serverId }) => newJob.form(serverId),
-    'uploads:start': async (request) => uploads.start(await newJob.uploadRequest(request)),
+    'uploads:start': async (request) => {
+      const upload = await newJob.uploadRequest(request);
+      const view = uploads.start(upload);
+      submissions.started(view.id, upload);
+      return view;
+    },
     'uploads:list': () => uploads.list(),
     'preflight:check': (request) => preflight.check(request),
     'preflight:cancel': ({ checkId }) => preflight.cancel(checkId),
@@ -250,6 +273,15 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
     },
     'files:register': ({ paths }) => files.register(paths),
     'files:registerDropped': ({ paths }) => files.register(paths),
+    'results:overview': ({ serverId, jobId }) => results.overview(serverId, jobId),
+    'results:summarize': ({ serverId, jobId, operationId }) => results.summarize(serverId, jobId, operationId),
+    'results:qc': ({ serverId, jobId }) => results.qc(serverId, jobId),
+    'results:exportPlan': (options) => results.exportPlan(options),
+    'results:export': ({ operationId, ...options }) => results.export(options, operationId),
+    'results:methods': ({ serverId, jobId, operationId }) => results.methods(serverId, jobId, operationId),
+    'results:downloadCommands': ({ serverId, jobId }) => results.downloadCommands(serverId, jobId),
+    'results:saveChart': ({ serverId, jobId, name, format, data }) => results.saveChart(serverId, jobId, name, format, data),
+    'results:cancel': ({ operationId }) => results.cancel(operationId),
     'shell:openExternal': async ({ url }) => {
       if (!isAllowedExternalUrl(url, serverHosts())) {
         throw new AppError('forbidden', 'Only https links to the imputation servers and their documentation open from the app.');
@@ -268,6 +300,7 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
     watcher,
     uploads,
     downloads,
+    results,
     close: async () => {
       if (closed) return;
       closed = true;
@@ -275,6 +308,7 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
       await alerts.flush();
       await passwords.flush();
       await downloads.close();
+      await results.close();
       await servers.close();
       await dispatcher.close();
     },

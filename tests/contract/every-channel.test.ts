@@ -152,6 +152,17 @@ describe('every channel', () => {
       (list) => list.length === items.length && list.every((item) => item.state === 'completed'),
     );
     await ok('downloads:extract', { serverId, jobId });
+    // results insight on the unpacked files
+    await ok('results:overview', { serverId, jobId });
+    await ok('results:summarize', { serverId, jobId, operationId: 'q1' });
+    await ok('results:qc', { serverId, jobId });
+    const exportOptions = { serverId, jobId, minR2: 0.3, minMaf: 0, chromosomes: ['20'], concatenate: false };
+    await ok('results:exportPlan', exportOptions);
+    await ok('results:export', { ...exportOptions, operationId: 'e1' });
+    await ok('results:methods', { serverId, jobId, operationId: 'm1' });
+    await ok('results:downloadCommands', { serverId, jobId });
+    await ok('results:saveChart', { serverId, jobId, name: 'r2-histogram', format: 'csv', data: 'bin,count\n0,1\n' });
+    await ok('results:cancel', { operationId: 'none' });
     await ok('downloads:showInFolder', { id: items[0]!.id });
     await ok('downloads:pause', { id: items[0]!.id });
     await ok('downloads:resume', { id: items[0]!.id });

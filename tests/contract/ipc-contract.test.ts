@@ -104,6 +104,15 @@ function samples(): { [C in InvokeChannel]: RequestOf<C> } {
     'files:register': { paths: [vcfPath] },
     'files:registerDropped': { paths: [vcfPath] },
     'shell:openExternal': { url: 'https://imputationserver.sph.umich.edu/' },
+    'results:overview': { serverId, jobId: 'job-20990101-000000-000' },
+    'results:summarize': { serverId, jobId: 'job-20990101-000000-000', operationId: 'q1' },
+    'results:qc': { serverId, jobId: 'job-20990101-000000-000' },
+    'results:exportPlan': { serverId, jobId: 'job-20990101-000000-000', minR2: 0.3, minMaf: 0, chromosomes: ['20'], concatenate: false },
+    'results:export': { serverId, jobId: 'job-20990101-000000-000', minR2: 0.3, minMaf: 0, chromosomes: ['20'], concatenate: false, operationId: 'e1' },
+    'results:methods': { serverId, jobId: 'job-20990101-000000-000', operationId: 'm1' },
+    'results:downloadCommands': { serverId, jobId: 'job-20990101-000000-000' },
+    'results:saveChart': { serverId, jobId: 'job-20990101-000000-000', name: 'r2-histogram', format: 'csv', data: 'bin,count\n' },
+    'results:cancel': { operationId: 'none' },
   };
 }
 
@@ -186,6 +195,7 @@ describe('window.api', () => {
       'on',
       'preflight',
       'registerDroppedFiles',
+      'results',
       'servers',
       'settings',
       'shell',
