@@ -1,5 +1,5 @@
 // The INFO fields of a Minimac4 record read straight from the bytes of a line (no string per line):
-// R2, MAF, ER2 and the IMPUTED / TYPED flags (server-apps.md §6.5; the INFO lines of
+// R2, MAF, ER2 and the IMPUTED / TYPED flags (docs/server-behaviour.md#output-files; the INFO lines of
 // electron/emulator/jobs/dose-output.ts). Used by the quality summary and the filtered export.
 
 export interface InfoValues {
