@@ -101,6 +101,24 @@ function samples(): { [C in InvokeChannel]: RequestOf<C> } {
     'files:openDialog': {},
     'files:register': { paths: [vcfPath] },
     'shell:openExternal': { url: 'https://imputationserver.sph.umich.edu/' },
+    'qc:inspect': { serverId, fileIds: ['unknown-file'] },
+    'qc:start': {
+      serverId,
+      appId: 'imputationserver2',
+      fileIds: ['unknown-file'],
+      values: {},
+      checked: {},
+      jobName: 'x',
+      password: { mode: 'generate' },
+      check: true,
+      slim: false,
+    },
+    'qc:list': {},
+    'qc:impute': { id: 'no-such-check', options: { alleles: true, dropMismatches: true, dropAmbiguous: true, slim: false }, keepCopies: false },
+    'qc:retry': { id: 'no-such-check' },
+    'qc:cancel': { id: 'no-such-check' },
+    'qc:keepCopies': { id: 'no-such-check', keep: true },
+    'qc:dismiss': { id: 'no-such-check' },
   };
 }
 
@@ -182,6 +200,7 @@ describe('window.api', () => {
       'newJob',
       'on',
       'preflight',
+      'qc',
       'registerDroppedFiles',
       'servers',
       'settings',
@@ -202,6 +221,7 @@ describe('window.api', () => {
     expect(Object.keys(api.uploads).sort()).toEqual(['cancel', 'dismiss', 'list', 'retry', 'start']);
     expect(Object.keys(api.servers).sort()).toEqual(['add', 'addDemo', 'list', 'refresh', 'remove', 'replaceToken', 'signOut', 'update']);
     expect(Object.keys(api.files).sort()).toEqual(['listDir', 'openDialog', 'register']);
+    expect(Object.keys(api.qc).sort()).toEqual(['cancel', 'dismiss', 'impute', 'inspect', 'keepCopies', 'list', 'retry', 'start']);
     expect(Object.isFrozen(api)).toBe(true);
   });
 
