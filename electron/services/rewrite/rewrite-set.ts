@@ -44,6 +44,8 @@ export interface RewriteSetOptions {
   progressIntervalMs?: number;
   workers?: number;
   level?: number;
+  /** Compressed bytes per batch (rewrite-file.ts). */
+  batchBytes?: number;
   freeSpace?: FreeSpaceProbe;
   now?: () => number;
 }
@@ -126,6 +128,7 @@ export async function rewriteSet(options: RewriteSetOptions): Promise<RewriteSet
         spec: options.spec,
         pool,
         level: options.level,
+        batchBytes: options.batchBytes,
         signal: options.signal,
         onProgress: (done) => report(index, before + done),
         onLog: handle ? async (rows) => void (await handle.write(rows)) : undefined,
@@ -158,13 +161,17 @@ export async function rewriteSet(options: RewriteSetOptions): Promise<RewriteSet
 }
 
 /** Expected output bytes of rewriting `sources` with `spec` (a few samples of each file, on a worker). */
-export async function estimateOutput(sources: RewriteSource[], spec: TransformSpec, options: { level?: number } = {}): Promise<{ inputBytes: number; outputBytes: number }> {
+export async function estimateOutput(
+  sources: RewriteSource[],
+  spec: TransformSpec,
+  options: { level?: number; windowBytes?: number; windows?: number } = {},
+): Promise<{ inputBytes: number; outputBytes: number }> {
   const pool = new RewritePool(1);
   try {
     let inputBytes = 0;
     let outputBytes = 0;
     for (const source of sources) {
-      const result = await pool.estimate({ path: source.path, spec, windowBytes: 1 << 20, windows: 4, level: options.level ?? 5 });
+      const result = await pool.estimate({ path: source.path, spec, windowBytes: options.windowBytes ?? 512 * 1024, windows: options.windows ?? 4, level: options.level ?? 5 });
       inputBytes += result.inputBytes;
       outputBytes += result.estimatedBytes;
     }
