@@ -78,7 +78,7 @@ async function generate(): Promise<void> {
     });
   };
   const put = (bytes: Buffer): void => {
-    for (let off = 0; off < bytes.length; ) {
+    for (let off = 0; off < bytes.length;) {
       const n = Math.min(bytes.length - off, BGZF_BLOCK_INPUT - fill);
       bytes.copy(block, fill, off, off + n);
       fill += n;
@@ -114,7 +114,12 @@ async function generate(): Promise<void> {
       parts.push(`${a}/${b}:${dp - altReads},${altReads}:${dp}:${gq}:${pl}`);
     }
     const info = `AC=${ac};AN=${2 * samples};AF=${(ac / (2 * samples)).toFixed(4)};DP=${depth}`;
-    put(Buffer.from(`20\t${pos}\trs${pos}\t${bases[ref]}\t${bases[alt]}\t${(30 + rand() * 70).toFixed(1)}\tPASS\t${info}\tGT:AD:DP:GQ:PL\t${parts.join('\t')}\n`, 'latin1'));
+    put(
+      Buffer.from(
+        `20\t${pos}\trs${pos}\t${bases[ref]}\t${bases[alt]}\t${(30 + rand() * 70).toFixed(1)}\tPASS\t${info}\tGT:AD:DP:GQ:PL\t${parts.join('\t')}\n`,
+        'latin1',
+      ),
+    );
     n++;
     if (n % 2000 === 0) {
       await chain;
@@ -132,7 +137,9 @@ async function generate(): Promise<void> {
 function timeBcftools(): Promise<number> {
   return new Promise((resolve, reject) => {
     const start = performance.now();
-    const child = spawn('bcftools', ['annotate', '-x', 'INFO,^FORMAT/GT', '-Oz', '--threads', '2', '-o', theirsOut, input], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawn('bcftools', ['annotate', '-x', 'INFO,^FORMAT/GT', '-Oz', '--threads', '2', '-o', theirsOut, input], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     child.on('error', reject);
     child.on('close', (code) => (code === 0 ? resolve(performance.now() - start) : reject(new Error(`bcftools exited with ${code}`))));
   });
@@ -205,7 +212,9 @@ async function main(): Promise<void> {
   const oursBytes = statSync(oursOut).size;
   const theirsBytes = statSync(theirsOut).size;
   console.log(`time: ours ${(median(ours) / 1000).toFixed(2)} s, bcftools ${(median(theirs) / 1000).toFixed(2)} s (medians)`);
-  console.log(`ratio ours/bcftools: ${(median(ours) / median(theirs)).toFixed(2)} median, ${(Math.min(...ours) / Math.min(...theirs)).toFixed(2)} best (target at most 1.0)`);
+  console.log(
+    `ratio ours/bcftools: ${(median(ours) / median(theirs)).toFixed(2)} median, ${(Math.min(...ours) / Math.min(...theirs)).toFixed(2)} best (target at most 1.0)`,
+  );
   console.log(
     `size: input ${(inBytes / MiB).toFixed(1)} MiB, ours ${(oursBytes / MiB).toFixed(1)} MiB, bcftools ${(theirsBytes / MiB).toFixed(1)} MiB; saved ${(100 * (1 - oursBytes / inBytes)).toFixed(1)} % (${((inBytes - oursBytes) / MiB).toFixed(1)} MiB)`,
   );

@@ -155,7 +155,7 @@ export const invokeChannels = {
   'qc:list': { request: empty, response: z.array(qcRunView) },
   /** "Fix and impute" (or impute as is): corrected copies written here, then submitted in imputation mode. */
   'qc:impute': { request: z.object({ id: z.string(), options: qcFixOptions, keepCopies: z.boolean() }).strict(), response: qcRunView },
-  /** Fetches the check's snps-excluded.txt again after a failed download. */
+  /** Reads the check's job and snps-excluded.txt again (after a failed download; no credit for a file already here). */
   'qc:retry': { request: qcRunRef, response: qcRunView },
   /** Stops what the run is doing (rewriting, uploading, the QC job on the server). */
   'qc:cancel': { request: qcRunRef, response: qcRunView },

@@ -3,26 +3,21 @@
 // QC-only mode, the report counts what was injected, and after the fix the emulator's QC finds
 // none of the fixed problems; the imputation job gets the same settings and a new upload.
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../electron/emulator/index';
-import type { QcRunView } from '../../electron/ipc/contract';
 import { withEmulator } from '../support/emulators';
-import { writePanelCohort, type PanelCohort } from '../support/panel-fixtures';
 import { createTestServices, type TestServices } from '../support/services';
 import { until } from '../support/wait';
+import { checkRequest, cohortFile, untilPhase } from './helpers';
 
 let emulator: RunningEmulator;
 let services: TestServices;
 let serverId: string;
 
-const VALUES = { refpanel: 'apps@1000g-phase-3-v5@2.0.0', population: 'off', build: 'hg19', phasing: 'eagle', mode: 'imputation', r2Filter: '0' };
-
 beforeAll(async () => {
   emulator = await withEmulator({ speed: 5000, downloadCredits: 10 });
-  services = await createTestServices();
+  services = await createTestServices({}, { watcher: { pollIntervalMs: 40 } });
   serverId = (await services.handlers['servers:add']({ kind: 'custom', url: emulator.url, token: emulator.token, label: 'Lab' })).id;
-  await services.handlers['newJob:form']({ serverId });
 });
 
 afterAll(async () => {
@@ -30,58 +25,24 @@ afterAll(async () => {
   await emulator.close();
 });
 
-/** The run as main sees it now. */
-async function runOf(id: string): Promise<QcRunView> {
-  const run = (await services.handlers['qc:list']({})).find((candidate) => candidate.id === id);
-  if (!run) throw new Error(`run ${id} is gone`);
-  return run;
-}
-
-/** Lets the watcher poll until the run reaches `phase` (the emulator's clock runs fast). */
-async function untilPhase(id: string, phases: QcRunView['phase'][], timeoutMs = 60_000): Promise<QcRunView> {
-  return until(
-    async () => {
-      await services.watcher.tick();
-      return runOf(id);
-    },
-    (run) => phases.includes(run.phase),
-    timeoutMs,
-    `phase ${phases.join(' or ')}`,
-  );
-}
-
-async function cohort(name: string, inject: Parameters<typeof writePanelCohort>[1]['inject'], seed: number): Promise<{ cohort: PanelCohort; fileId: string }> {
-  const file = path.join(services.userDataDir, 'data', name);
-  await import('node:fs/promises').then((fs) => fs.mkdir(path.dirname(file), { recursive: true }));
-  const made = await writePanelCohort(file, { samples: 30, matches: 600, seed, inject });
-  const [chosen] = await services.handlers['files:register']({ paths: [file] });
-  return { cohort: made, fileId: chosen!.id };
-}
-
-async function startCheck(fileId: string, jobName: string): Promise<QcRunView> {
-  return services.handlers['qc:start']({
-    serverId,
-    appId: 'imputationserver2',
-    fileIds: [fileId],
-    values: VALUES,
-    checked: { check1: true, check2: true },
-    jobName,
-    password: { mode: 'generate' },
-    check: true,
-    slim: false,
-  });
-}
-
 describe('check against the panel, then fix and impute', () => {
   it('reports what was injected, with the server’s stop line, and after the fix the server’s QC finds none of it', async () => {
-    const { cohort: made, fileId } = await cohort('chr20.vcf.gz', { alleleSwitches: 130, strandFlips: 12, flipAndSwitches: 4, atcg: 9, alleleMismatches: 5, monomorphic: 3, typedOnly: 10 }, 21);
+    const { cohort: made, fileId } = await cohortFile(services, 'chr20.vcf.gz', {
+      alleleSwitches: 130,
+      strandFlips: 12,
+      flipAndSwitches: 4,
+      atcg: 9,
+      alleleMismatches: 5,
+      monomorphic: 3,
+      typedOnly: 10,
+    });
     const inspection = await services.handlers['qc:inspect']({ serverId, fileIds: [fileId] });
     expect(inspection.firstSubmission).toBe(true);
     expect(inspection.qcMode).toEqual({ value: 'qc_only', label: 'Quality Control Only' });
 
-    const started = await startCheck(fileId, 'cohort A');
+    const started = await services.handlers['qc:start'](checkRequest(serverId, fileId, 'cohort A'));
     expect(started.phase).toBe('check-uploading');
-    const reported = await untilPhase(started.id, ['report', 'failed']);
+    const reported = await untilPhase(services, started.id, ['report', 'failed']);
     expect(reported.error).toBeNull();
     const report = reported.report!;
 
@@ -117,9 +78,13 @@ describe('check against the panel, then fix and impute', () => {
     expect(report.excludedFile.path).toBe(downloads[0]!.path);
 
     // fix and impute: corrected copies, then a job in imputation mode with the same settings
-    const fixing = await services.handlers['qc:impute']({ id: started.id, options: { alleles: true, dropMismatches: true, dropAmbiguous: true, slim: false }, keepCopies: false });
+    const fixing = await services.handlers['qc:impute']({
+      id: started.id,
+      options: { alleles: true, dropMismatches: true, dropAmbiguous: true, slim: false },
+      keepCopies: false,
+    });
     expect(fixing.phase).toBe('impute-rewriting');
-    const submitted = await untilPhase(started.id, ['submitted', 'report', 'failed']);
+    const submitted = await untilPhase(services, started.id, ['submitted', 'report', 'failed']);
     expect(submitted.error).toBeNull();
     expect(submitted.phase).toBe('submitted');
     expect(submitted.impute!.changes).toMatchObject({ swapped: 130, flipped: 12, flippedAndSwapped: 4, droppedMismatches: 5, notFound: 0 });
@@ -147,7 +112,13 @@ describe('check against the panel, then fix and impute', () => {
     expect(imputed.facts).toContainEqual({ label: 'Reference Panel', value: '1000g-phase-3-v5 (hg19)' });
     expect(imputed.name).toBe('cohort A');
     const stats = Object.fromEntries(imputed.qcStatistics.map((row) => [row.label, row.value]));
-    expect(stats).toMatchObject({ 'Allele switch': '0', 'Strand flip': '0', 'Strand flip and allele switch': '0', 'A/T, C/G genotypes': '0', 'Allele mismatch': '0' });
+    expect(stats).toMatchObject({
+      'Allele switch': '0',
+      'Strand flip': '0',
+      'Strand flip and allele switch': '0',
+      'A/T, C/G genotypes': '0',
+      'Allele mismatch': '0',
+    });
     expect(imputed.state).toBe(4);
   });
 });

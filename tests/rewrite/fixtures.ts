@@ -81,7 +81,9 @@ export function richVcfText(spec: RichVcfSpec = {}): string {
       const b = random() < 0.3 ? 1 : 0;
       ac += a + b;
       const dp = 10 + Math.floor(random() * 20);
-      cells.push(`${a}${sep}${b}:${dp - a - b},${a + b}:${dp}:${20 + Math.floor(random() * 70)}:${a + b === 0 ? '0,30,300' : a + b === 1 ? '40,0,400' : '300,30,0'}`);
+      cells.push(
+        `${a}${sep}${b}:${dp - a - b},${a + b}:${dp}:${20 + Math.floor(random() * 70)}:${a + b === 0 ? '0,30,300' : a + b === 1 ? '40,0,400' : '300,30,0'}`,
+      );
     }
     const info = `AC=${ac};AF=${(ac / (2 * samples)).toFixed(3)}${spec.infoPadding ? `;PAD=${'x'.repeat(spec.infoPadding)}` : ''}`;
     lines.push([chrom, String(pos), `rs${pos}`, ref, alt, '50', 'PASS', info, 'GT:AD:DP:GQ:PL', ...cells].join('\t'));

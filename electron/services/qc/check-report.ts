@@ -30,7 +30,15 @@ const CATEGORIES: CategoryRule[] = [
     action: "Swap REF and ALT to the panel's order and recode every genotype",
     always: true,
   },
-  { key: 'strand-flip', label: 'Strand flip', reason: 'strand-flip', excluded: true, fix: 'flip', action: 'Write the complementary bases (the other strand)', always: true },
+  {
+    key: 'strand-flip',
+    label: 'Strand flip',
+    reason: 'strand-flip',
+    excluded: true,
+    fix: 'flip',
+    action: 'Write the complementary bases (the other strand)',
+    always: true,
+  },
   {
     key: 'flip-and-switch',
     label: 'Strand flip and allele switch',
@@ -59,10 +67,34 @@ const CATEGORIES: CategoryRule[] = [
     action: 'None: every sample has the same genotype, which tells imputation nothing',
     always: false,
   },
-  { key: 'multiallelic', label: 'Multiallelic sites', reason: 'multiallelic', excluded: true, fix: 'none', action: 'None here: split them first (bcftools norm -m -any)', always: false },
-  { key: 'invalid-alleles', label: 'Invalid alleles', reason: 'invalid-alleles', excluded: true, fix: 'none', action: 'None here: only A, C, G and T are imputed', always: false },
+  {
+    key: 'multiallelic',
+    label: 'Multiallelic sites',
+    reason: 'multiallelic',
+    excluded: true,
+    fix: 'none',
+    action: 'None here: split them first (bcftools norm -m -any)',
+    always: false,
+  },
+  {
+    key: 'invalid-alleles',
+    label: 'Invalid alleles',
+    reason: 'invalid-alleles',
+    excluded: true,
+    fix: 'none',
+    action: 'None here: only A, C, G and T are imputed',
+    always: false,
+  },
   { key: 'duplicate', label: 'Duplicated sites', reason: 'duplicate', excluded: true, fix: 'none', action: 'None here', always: false },
-  { key: 'filter', label: 'Filter flag set', reason: 'filter', excluded: true, fix: 'none', action: 'None here: the server skips sites whose FILTER is not PASS or .', always: false },
+  {
+    key: 'filter',
+    label: 'Filter flag set',
+    reason: 'filter',
+    excluded: true,
+    fix: 'none',
+    action: 'None here: the server skips sites whose FILTER is not PASS or .',
+    always: false,
+  },
   { key: 'non-snp', label: 'NonSNP sites', reason: null, excluded: true, fix: 'none', action: 'None here', always: false },
   { key: 'low-call-rate', label: 'SNPs call rate < 90%', reason: 'low-call-rate', excluded: true, fix: 'none', action: 'None here', always: false },
 ];
@@ -139,7 +171,8 @@ export function buildReport(input: ReportInput): QcReport {
   let headline: string;
   if (outcome === 'stopped')
     headline = `Imputation would stop at Quality Control: ${stop!.text.replace(/\s*Imputation cannot be started!\s*$/i, '')}${stop!.fixable ? ' “Fix and impute” can correct this.' : ''}`;
-  else if (outcome === 'failed') headline = `The check job failed before Quality Control finished: ${messages.otherFailure ?? 'no QC statistics were reported.'}`;
+  else if (outcome === 'failed')
+    headline = `The check job failed before Quality Control finished: ${messages.otherFailure ?? 'no QC statistics were reported.'}`;
   else if (kept > 0)
     headline = `Quality Control passed, but ${plural(count('allele-switch') + count('strand-flip') + count('flip-and-switch'), 'site')} with switched or flipped alleles would be left out; “Fix and impute” keeps ${kept.toLocaleString('en-US')} of them.`;
   else headline = 'Quality Control passed: imputation would start.';

@@ -147,7 +147,8 @@ export class QcService {
     const server = this.server(request.serverId);
     const fields = await this.fieldsOf(request.serverId);
     const qcMode = qcModeOf(fields);
-    if (check && !qcMode) throw new AppError('unavailable', `The imputation app of ${server.label} offers no QC-only mode, so the files cannot be checked there first.`);
+    if (check && !qcMode)
+      throw new AppError('unavailable', `The imputation app of ${server.label} offers no QC-only mode, so the files cannot be checked there first.`);
     const upload = await this.deps.newJob.uploadRequest(form);
     const run: RunRecord = {
       id: randomUUID(),
@@ -168,7 +169,9 @@ export class QcService {
       checkJobState: null,
       excludedPath: null,
       report: null,
-      impute: check ? null : { options: { alleles: false, dropMismatches: false, dropAmbiguous: false, slim: true }, uploadId: null, jobId: null, changes: null },
+      impute: check
+        ? null
+        : { options: { alleles: false, dropMismatches: false, dropAmbiguous: false, slim: true }, uploadId: null, jobId: null, changes: null },
       copies: [],
       keepCopies: false,
       dismissed: false,
@@ -179,7 +182,8 @@ export class QcService {
     this.deps.store.add(run);
     this.deps.store.markSubmitted(fileSetKey(run.serverId, run.sources), this.now());
     this.emit(run);
-    this.track(check ? this.runCheck(run) : this.runImpute(run));
+    const signal = this.begin(run);
+    this.track(check ? this.runCheck(run, signal) : this.runImpute(run, signal));
     return this.view(run);
   }
 
@@ -198,15 +202,14 @@ export class QcService {
       error: null,
       notice: null,
     });
-    this.track(this.runImpute(run));
+    this.track(this.runImpute(run, this.begin(run)));
     return this.view(run);
   }
 
+  /** Reads the check's job and its list again (after a failed download; no credit when the file is already here). */
   async retry(id: string): Promise<QcRunView> {
     const run = this.run(id);
-    const downloadFailed = run.phase === 'report' && run.report?.excludedFile.state === 'failed';
-    const checkFailed = run.phase === 'failed' && run.checkJobId !== null;
-    if (!downloadFailed && !checkFailed) throw new AppError('invalid-request', 'There is nothing to try again here.');
+    if (!run.checkJobId || (run.phase !== 'report' && run.phase !== 'failed')) throw new AppError('invalid-request', 'There is nothing to read again here.');
     this.update(run, { phase: 'check-running', error: null, notice: null });
     this.track(this.refreshCheck(run));
     return this.view(run);
@@ -286,10 +289,11 @@ export class QcService {
 
   // ---- the check ------------------------------------------------------------------------------
 
-  private async runCheck(run: RunRecord): Promise<void> {
+  private async runCheck(run: RunRecord, signal: AbortSignal): Promise<void> {
     try {
       let files = run.sources;
-      if (run.slim) files = await this.writeCopies(run, 'slim', { kind: 'slim-gt', headerLine: this.headerLine('slim') }, 'check-rewriting');
+      if (run.slim) files = await this.writeCopies(run, 'slim', { kind: 'slim-gt', headerLine: this.headerLine('slim') }, 'check-rewriting', signal);
+      if (signal.aborted) throw new RewriteCanceled();
       const view = this.deps.uploads.start({
         serverId: run.serverId,
         appId: run.appId,
@@ -305,6 +309,8 @@ export class QcService {
       this.onUpload(view);
     } catch (error) {
       this.failed(run, error, 'check');
+    } finally {
+      this.end(run, signal);
     }
   }
 
@@ -364,17 +370,24 @@ export class QcService {
       return;
     }
     this.update(run, { phase: 'check-downloading' });
-    const abort = new AbortController();
-    this.activity.set(run.id, { abort });
+    const signal = this.begin(run);
     try {
       const detail = await this.deps.jobs.get(run.serverId, jobId);
       const messages = readQcMessages(detail);
       const listed = detail.files.find((file) => file.name === EXCLUDED_FILE);
-      let excludedFile = { name: EXCLUDED_FILE, state: 'missing' as 'downloaded' | 'missing' | 'failed', rows: 0, path: null as string | null, creditsSpent: 0, creditsLeft: listed?.credits ?? null, problem: null as string | null };
+      let excludedFile = {
+        name: EXCLUDED_FILE,
+        state: 'missing' as 'downloaded' | 'missing' | 'failed',
+        rows: 0,
+        path: null as string | null,
+        creditsSpent: 0,
+        creditsLeft: listed?.credits ?? null,
+        problem: null as string | null,
+      };
       let text: string | null = null;
       if (listed) {
-        const item = await this.downloadExcluded(run, jobId, abort.signal);
-        if (abort.signal.aborted) return;
+        const item = await this.downloadExcluded(run, jobId, signal);
+        if (signal.aborted) return;
         excludedFile = { ...excludedFile, creditsSpent: item.creditsSpent, creditsLeft: item.creditsLeft < 0 ? null : item.creditsLeft, path: item.path };
         if (item.state === 'completed' && item.path) {
           text = await fs.readFile(item.path, 'utf8');
@@ -386,14 +399,15 @@ export class QcService {
       } else if (messages.ran) excludedFile.problem = `The job lists no ${EXCLUDED_FILE}: the server excluded no site, or did not publish the list.`;
       const excluded = text === null ? null : parseExcludedSites(text);
       if (excluded) excludedFile.rows = excluded.sites.length;
-      if (excluded && excluded.unreadableRows > 0) excludedFile.problem = `${excluded.unreadableRows} rows could not be read (${excluded.problems.join('; ')}).`;
+      if (excluded && excluded.unreadableRows > 0)
+        excludedFile.problem = `${excluded.unreadableRows} rows could not be read (${excluded.problems.join('; ')}).`;
       const report = buildReport({ checkJobId: jobId, state: detail.state, messages, excluded, excludedFile });
       this.update(run, { phase: 'report', report, excludedPath: excludedFile.state === 'downloaded' ? excludedFile.path : null });
     } catch (error) {
-      if (abort.signal.aborted) return;
+      if (signal.aborted) return;
       this.failed(run, error, 'check');
     } finally {
-      this.activity.delete(run.id);
+      this.end(run, signal);
     }
   }
 
@@ -424,7 +438,10 @@ export class QcService {
       });
       this.deps.downloads.start(run.serverId, jobId, [EXCLUDED_FILE]).then(
         ({ items, waiting }) => {
-          if (waiting) this.update(run, { notice: `${this.server(run.serverId).label} does not answer now; the download of ${EXCLUDED_FILE} waits and starts by itself.` });
+          if (waiting)
+            this.update(run, {
+              notice: `${this.server(run.serverId).label} does not answer now; the download of ${EXCLUDED_FILE} waits and starts by itself.`,
+            });
           for (const item of items) waiter(item);
           // already complete on disk, or finished before this line
           for (const item of this.deps.downloads.list().items) waiter(item);
@@ -453,7 +470,7 @@ export class QcService {
 
   // ---- fix and impute -------------------------------------------------------------------------
 
-  private async runImpute(run: RunRecord): Promise<void> {
+  private async runImpute(run: RunRecord, signal: AbortSignal): Promise<void> {
     const options = run.impute!.options;
     try {
       const fields = await this.fieldsOf(run.serverId);
@@ -461,11 +478,15 @@ export class QcService {
       const fixes = options.alleles || options.dropMismatches || options.dropAmbiguous;
       if (fixes) {
         const spec = await this.fixSpec(run, options);
-        files = await this.writeCopies(run, 'corrected', spec.spec, 'impute-rewriting', spec.planned);
+        files = await this.writeCopies(run, 'corrected', spec.spec, 'impute-rewriting', signal, spec.planned);
       } else if (options.slim) {
         const reusable = run.copies.find((copies) => copies.purpose === 'slim' && copies.specKey === 'slim-gt');
-        files = reusable && (await copiesIntact(reusable)) ? reusable.files : await this.writeCopies(run, 'slim', { kind: 'slim-gt', headerLine: this.headerLine('slim') }, 'impute-rewriting');
+        files =
+          reusable && (await copiesIntact(reusable))
+            ? reusable.files
+            : await this.writeCopies(run, 'slim', { kind: 'slim-gt', headerLine: this.headerLine('slim') }, 'impute-rewriting', signal);
       }
+      if (signal.aborted) throw new RewriteCanceled();
       const typed = this.typedPasswords.get(run.id);
       const lostTyped = run.passwordMode === 'typed' && !typed;
       const view = this.deps.uploads.start({
@@ -486,6 +507,8 @@ export class QcService {
       this.onUpload(view);
     } catch (error) {
       this.failed(run, error, 'impute');
+    } finally {
+      this.end(run, signal);
     }
   }
 
@@ -502,28 +525,42 @@ export class QcService {
   }
 
   /** Writes copies of the run's files with `spec` into its folder; answers them as files to upload. */
-  private async writeCopies(run: RunRecord, purpose: 'slim' | 'corrected', spec: TransformSpec, phase: 'check-rewriting' | 'impute-rewriting', planned = 0): Promise<UploadFile[]> {
+  private async writeCopies(
+    run: RunRecord,
+    purpose: 'slim' | 'corrected',
+    spec: TransformSpec,
+    phase: 'check-rewriting' | 'impute-rewriting',
+    signal: AbortSignal,
+    planned = 0,
+  ): Promise<UploadFile[]> {
     const server = this.server(run.serverId);
     const folder =
       purpose === 'corrected' && run.checkJobId
         ? correctedFolder(server.downloadDir, run.checkJobId, `${run.jobName || 'Files'} (QC check)`)
         : slimFolder(server.downloadDir, run.jobName || 'job', this.now());
-    const abort = new AbortController();
-    this.activity.set(run.id, { abort });
     const sources = run.sources.map((file) => ({ path: file.path, name: file.name, size: file.size }));
     this.update(run, { phase });
-    this.setRewrite(run, { purpose, fileName: sources[0]?.name ?? '', fileIndex: 0, fileCount: sources.length, bytesDone: 0, bytesTotal: 0, rate: 0, etaSeconds: null });
+    this.setRewrite(run, {
+      purpose,
+      fileName: sources[0]?.name ?? '',
+      fileIndex: 0,
+      fileCount: sources.length,
+      bytesDone: 0,
+      bytesTotal: 0,
+      rate: 0,
+      etaSeconds: null,
+    });
     try {
       for (const source of run.sources) await assertUnchanged(source);
       const estimate = await estimateOutput(sources, spec);
-      if (abort.signal.aborted) throw new RewriteCanceled();
+      if (signal.aborted) throw new RewriteCanceled();
       const result = await rewriteSet({
         sources,
         folder,
         spec,
         changeLog: purpose === 'corrected' ? CHANGE_LOG_NAME : null,
         expectedBytes: estimate.outputBytes,
-        signal: abort.signal,
+        signal,
         workers: this.deps.workers,
         freeSpace: this.deps.freeSpace,
         onProgress: (progress: RewriteProgress) =>
@@ -539,13 +576,22 @@ export class QcService {
           }),
       });
       const files = await Promise.all(result.files.map((file) => snapshotFile(file.path, file.name)));
-      const copies: CopySet = { purpose, folder, files, changeLog: result.changeLog, specKey: spec.kind === 'slim-gt' ? 'slim-gt' : `edits:${randomUUID()}`, deleted: false };
+      const copies: CopySet = {
+        purpose,
+        folder,
+        files,
+        changeLog: result.changeLog,
+        specKey: spec.kind === 'slim-gt' ? 'slim-gt' : `edits:${randomUUID()}`,
+        deleted: false,
+      };
       const others = run.copies.filter((existing) => existing.folder !== folder);
       if (purpose === 'corrected' && spec.kind === 'site-edits') {
         const applied = new Set(result.marks);
         const missing = spec.edits.filter((edit) => !applied.has(editKey(edit, spec.matchBy)));
         if (missing.length > 0 && result.changeLog) {
-          const rows = missing.map((edit) => `-\t${edit.chromosome}\t${edit.pos}\t${edit.id}\t${edit.ref}\t${edit.alt}\t\t\tnot-found\t${edit.reason}\n`).join('');
+          const rows = missing
+            .map((edit) => `-\t${edit.chromosome}\t${edit.pos}\t${edit.id}\t${edit.ref}\t${edit.alt}\t\t\tnot-found\t${edit.reason}\n`)
+            .join('');
           await fs.appendFile(result.changeLog, rows);
         }
         const counts = result.counts;
@@ -566,7 +612,6 @@ export class QcService {
       } else this.update(run, { copies: [...others, copies] });
       return files;
     } finally {
-      this.activity.delete(run.id);
       this.setRewrite(run, null);
     }
   }
@@ -617,6 +662,17 @@ export class QcService {
   }
 
   // ---- helpers --------------------------------------------------------------------------------
+
+  /** What cancel stops until the run hands over to the upload queue or the server. */
+  private begin(run: RunRecord): AbortSignal {
+    const abort = new AbortController();
+    this.activity.set(run.id, { abort });
+    return abort.signal;
+  }
+
+  private end(run: RunRecord, signal: AbortSignal): void {
+    if (this.activity.get(run.id)?.abort.signal === signal) this.activity.delete(run.id);
+  }
 
   private failed(run: RunRecord, error: unknown, stage: 'check' | 'impute'): void {
     if (error instanceof RewriteCanceled) {
@@ -675,8 +731,9 @@ export class QcService {
   }
 
   private track(work: Promise<unknown>): void {
-    const tracked = work.catch((error: unknown) => this.deps.log.error('unexpected failure in the QC service', error)).finally(() => this.pending.delete(tracked));
+    const tracked = work
+      .catch((error: unknown) => this.deps.log.error('unexpected failure in the QC service', error))
+      .finally(() => this.pending.delete(tracked));
     this.pending.add(tracked);
   }
 }
-

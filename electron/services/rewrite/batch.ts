@@ -150,7 +150,9 @@ export function processBatch(task: BatchTask, transform: RecordTransform, fileNa
       } catch (error) {
         throw new BatchError(`a BGZF block does not inflate (${(error as Error).message})`, pos);
       }
-      const crc = (data[pos + header.blockSize - 8] | (data[pos + header.blockSize - 7] << 8) | (data[pos + header.blockSize - 6] << 16)) + data[pos + header.blockSize - 5] * 0x1000000;
+      const crc =
+        (data[pos + header.blockSize - 8] | (data[pos + header.blockSize - 7] << 8) | (data[pos + header.blockSize - 6] << 16)) +
+        data[pos + header.blockSize - 5] * 0x1000000;
       if (text.length !== size || crc32(text) !== crc) throw new BatchError('a BGZF block fails its checksum', pos);
       if (text.length === 0) result.emptyBlocks++;
       else feed(text);

@@ -117,7 +117,8 @@ export async function rewriteSet(options: RewriteSetOptions): Promise<RewriteSet
     let before = 0;
     for (const [index, source] of options.sources.entries()) {
       const output = path.join(options.folder, source.name);
-      if (path.resolve(output) === path.resolve(source.path)) throw new AppError('bad-request', `${source.name} would overwrite itself: choose another folder for the copies.`);
+      if (path.resolve(output) === path.resolve(source.path))
+        throw new AppError('bad-request', `${source.name} would overwrite itself: choose another folder for the copies.`);
       report(index, before, true);
       written.push(output);
       const handle = log;
@@ -171,7 +172,13 @@ export async function estimateOutput(
     let inputBytes = 0;
     let outputBytes = 0;
     for (const source of sources) {
-      const result = await pool.estimate({ path: source.path, spec, windowBytes: options.windowBytes ?? 512 * 1024, windows: options.windows ?? 4, level: options.level ?? 5 });
+      const result = await pool.estimate({
+        path: source.path,
+        spec,
+        windowBytes: options.windowBytes ?? 512 * 1024,
+        windows: options.windows ?? 4,
+        level: options.level ?? 5,
+      });
       inputBytes += result.inputBytes;
       outputBytes += result.estimatedBytes;
     }

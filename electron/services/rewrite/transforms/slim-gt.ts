@@ -48,7 +48,7 @@ export function writeSlimAfterFilter(line: Uint8Array, end: number, tabs: Int32A
     if (gt < 0) {
       // no genotypes: every sample becomes missing
       let first = true;
-      for (let p = samplesStart; p <= end; ) {
+      for (let p = samplesStart; p <= end;) {
         if (!first) out.byte(TAB);
         first = false;
         out.byte(46);

@@ -59,7 +59,13 @@ export function formatKeyIndex(line: Uint8Array, start: number, end: number, key
  * Copies the `index`-th ':' subfield of every sample column in [start, end) (the columns after
  * FORMAT), tab-separated; a sample without that subfield gets '.'.
  */
-export function writeSubfield(line: Uint8Array, start: number, end: number, index: number, out: { write(s: Uint8Array, a: number, b: number): void; byte(v: number): void }): void {
+export function writeSubfield(
+  line: Uint8Array,
+  start: number,
+  end: number,
+  index: number,
+  out: { write(s: Uint8Array, a: number, b: number): void; byte(v: number): void },
+): void {
   let p = start;
   let firstSample = true;
   while (p <= end) {
@@ -92,7 +98,13 @@ export function writeSubfield(line: Uint8Array, start: number, end: number, inde
 }
 
 /** The genotypes of every sample with alleles 0 and 1 exchanged ('0/1' → '1/0', '.|1' → '.|0'). */
-export function writeSwappedGenotypes(line: Uint8Array, start: number, end: number, gtIndex: number, out: { write(s: Uint8Array, a: number, b: number): void; byte(v: number): void }): void {
+export function writeSwappedGenotypes(
+  line: Uint8Array,
+  start: number,
+  end: number,
+  gtIndex: number,
+  out: { write(s: Uint8Array, a: number, b: number): void; byte(v: number): void },
+): void {
   let p = start;
   let firstSample = true;
   while (p <= end) {
