@@ -28,6 +28,10 @@ await Promise.all([
   ...['dist/main', 'dist/web'].map((outdir) =>
     build({ ...common, entryPoints: { 'vcf-scan-worker': 'electron/services/vcf/scan-worker.ts' }, outdir, outExtension: { '.js': '.cjs' } }),
   ),
+  // The rewriter's worker thread (slim and corrected copies), likewise (see rewrite/worker-path.ts).
+  ...['dist/main', 'dist/web'].map((outdir) =>
+    build({ ...common, entryPoints: { 'vcf-rewrite-worker': 'electron/services/rewrite/rewrite-worker.ts' }, outdir, outExtension: { '.js': '.cjs' } }),
+  ),
 ]);
 
 // The tray icon travels with the bundle (build/ is not packaged).

@@ -8,7 +8,8 @@ import { formatBytes } from '../../shared/format-bytes';
 import { statfsFreeBytes, type FreeSpaceProbe } from '../downloads/disk-space';
 import { etaSeconds, RateMeter } from '../downloads/rate-meter';
 import { RewritePool } from './pool';
-import { rewriteFile } from './rewrite-file';
+import { RewriteInputError, rewriteFile } from './rewrite-file';
+import { NOT_BGZF } from './sample-estimate';
 import { CHANGE_LOG_COLUMNS, type RewriteStats, type TransformSpec } from './types';
 
 export interface RewriteSource {

@@ -9,6 +9,9 @@ import { processBatch } from './batch';
 import { createTransform } from './transforms/index';
 import type { TransformSpec } from './types';
 
+/** The start of the file is not a BGZF block. */
+export const NOT_BGZF = 'not compressed with bgzip (BGZF)';
+
 export interface EstimateRequest {
   path: string;
   spec: TransformSpec;
@@ -33,6 +36,7 @@ function blocksAt(fd: number, fileSize: number, from: number, bytes: number): { 
   const buf = Buffer.allocUnsafe(want);
   const n = readSync(fd, buf, 0, want, from);
   const window = buf.subarray(0, n);
+  if (from === 0 && parseBlockHeader(window, 0) === null) throw new Error(NOT_BGZF);
   const first = from === 0 ? 0 : findBlockStart(window, 0);
   if (first < 0) return null;
   let end = first;
