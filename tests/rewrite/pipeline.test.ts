@@ -115,6 +115,15 @@ describe('the rewriter', () => {
     await expect(stat(folder)).rejects.toThrow(/ENOENT/);
   });
 
+  it('names a file that is not BGZF when asked for an estimate', async () => {
+    const plain = path.join(dir, 'plain.vcf.gz');
+    const { gzipSync } = await import('node:zlib');
+    await writeFile(plain, gzipSync('##fileformat=VCFv4.2\n'));
+    await expect(estimateOutput([{ path: plain, name: 'plain.vcf.gz', size: 40 }], { kind: 'slim-gt' })).rejects.toThrow(
+      'plain.vcf.gz is not compressed with bgzip (BGZF), so no copy can be made of it.',
+    );
+  });
+
   it('estimates the size of slim copies from samples of the file, close to what is written', async () => {
     const sampled = await estimateOutput([big], { kind: 'slim-gt' }, { windowBytes: 40_000, windows: 4 });
     const whole = await estimateOutput([small], { kind: 'slim-gt' });

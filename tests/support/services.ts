@@ -48,9 +48,9 @@ export async function createTestServices(overrides: Partial<Ports> = {}, options
         info: (line) => logLines.push(line),
         warn: (line) => logLines.push(line),
         error: (line) => {
-        logLines.push(line);
-        errorLines.push(line);
-      },
+          logLines.push(line);
+          errorLines.push(line);
+        },
       },
       fileDialog: null,
       notifier: { notify: (notification) => notifications.push(notification) },

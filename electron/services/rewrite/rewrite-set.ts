@@ -173,13 +173,14 @@ export async function estimateOutput(
     let inputBytes = 0;
     let outputBytes = 0;
     for (const source of sources) {
-      const result = await pool.estimate({
-        path: source.path,
-        spec,
-        windowBytes: options.windowBytes ?? 512 * 1024,
-        windows: options.windows ?? 4,
-        level: options.level ?? 5,
-      });
+      const result = await pool
+        .estimate({ path: source.path, spec, windowBytes: options.windowBytes ?? 512 * 1024, windows: options.windows ?? 4, level: options.level ?? 5 })
+        .catch((error: unknown) => {
+          const message = error instanceof Error ? error.message : String(error);
+          throw new RewriteInputError(
+            message === NOT_BGZF ? `${source.name} is not compressed with bgzip (BGZF), so no copy can be made of it.` : `${source.name}: ${message}`,
+          );
+        });
       inputBytes += result.inputBytes;
       outputBytes += result.estimatedBytes;
     }

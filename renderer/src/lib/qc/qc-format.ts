@@ -18,7 +18,7 @@ export function slimOffer(slim: QcInspection['slim']): SlimOffer | null {
   return {
     text: `upload ${formatBytes(slim.outputBytes)} instead of ${formatBytes(slim.inputBytes)}`,
     savedPercent: Math.max(0, Math.round(saved * 100)),
-    propose: saved >= PROPOSE_SLIM_FROM,
+    propose: slim.outputBytes <= slim.inputBytes * (1 - PROPOSE_SLIM_FROM),
   };
 }
 
