@@ -156,7 +156,7 @@ async function main(): Promise<void> {
   const { startEmulator } = await import('../electron/emulator/index');
   const emulator = await startEmulator({ uploadLimitBytes: 2 * bytes + 100 * MiB, maxJobsPerUser: 1000 });
   try {
-    // qc_only with an unknown panel: the job fails at once and frees its slot (cloudgene-api.md 5.4).
+    // qc_only with an unknown panel: the job fails at once and frees its slot (docs/server-behaviour.md#checked-later).
     const fields = { refpanel: 'apps@no-such-panel@1.0.0', build: 'hg19', mode: 'qc_only' };
     await compare(
       'emulator',

@@ -1,4 +1,4 @@
-// The imputationserver2 app and its reference panels, per flavour (server-apps.md §2-§4, §7).
+// The imputationserver2 app and its reference panels, per flavour (docs/server-behaviour.md#form-inputs, #reference-panels, #populations).
 export type Flavour = 'michigan' | 'topmed';
 
 export interface Population {
@@ -6,7 +6,7 @@ export interface Population {
   name: string;
   samples: number;
 }
-/** The panel's `qcFilter` settings that change QC outcomes (server-apps.md §5). */
+/** The panel's `qcFilter` settings that change QC outcomes (docs/server-behaviour.md#server-limits). */
 export interface PanelQcFilter {
   minSnps: number;
   overlap: number;
@@ -112,7 +112,7 @@ const MICHIGAN_PANELS: RefPanel[] = [
 ];
 
 const TOPMED_PANELS: RefPanel[] = [
-  // TOPMed sets no allele-switch limit (server-apps.md §5); its logs print "< 20 SNPs".
+  // TOPMed sets no allele-switch limit (docs/server-behaviour.md#server-limits); its logs print "< 20 SNPs".
   {
     id: 'topmed-r3',
     version: '1.0.0',
@@ -184,7 +184,7 @@ export const CHECKBOX_IDS = new Set(['aesEncryption', 'meta']);
 
 export const panelKey = (p: RefPanel): string => `apps@${p.id}@${p.version}`;
 
-/** `refpanel` may be `apps@id@ver`, `apps@id`, `id@ver` or bare `id` (server-apps.md §1). */
+/** `refpanel` may be `apps@id@ver`, `apps@id`, `id@ver` or bare `id` (docs/server-behaviour.md#submit-request). */
 export function resolvePanel(profile: FlavourProfile, value: string | undefined): RefPanel | null {
   if (!value) return null;
   let rest = value.trim();
@@ -214,7 +214,7 @@ const base = (id: string, type: string, description: string | undefined, value =
   adminOnly: false,
 });
 
-/** Body of GET /api/v2/server/apps/imputationserver2 (server-apps.md §7.1/§7.2). */
+/** Body of GET /api/v2/server/apps/imputationserver2 (docs/server-behaviour.md#form-inputs). */
 export function appDefinition(profile: FlavourProfile, s3Workspace: boolean): Record<string, unknown> {
   const checkboxValues = [option('false', 'false'), option('true', 'true')];
   return {

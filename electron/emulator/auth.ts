@@ -3,7 +3,7 @@ import { signJwt, verifyJwt } from './jwt';
 import { randomLetters, randomString } from './random';
 import type { EmulatorClock } from './clock';
 
-// Users and the two kinds of token of cloudgene-api.md 2.2.
+// Users and the two kinds of token of docs/server-behaviour.md#token-kinds.
 
 export interface EmulatorUser {
   id: number;

@@ -1,5 +1,5 @@
 // commons-lang `StringEscapeUtils.escapeHtml` as Cloudgene applies it to every submitted text value
-// (cloudgene-api.md 5.2): the four XML entities, named HTML 4 entities, and `&#N;` for any other
+// (docs/server-behaviour.md#escaped-values): the four XML entities, named HTML 4 entities, and `&#N;` for any other
 // non-ASCII UTF-16 unit.
 const LATIN1 = [
   'nbsp',

@@ -1,5 +1,5 @@
 // commons-io FileUtils.byteCountToDisplaySize: integer division, so it rounds down
-// ("1 GB" for 1.9 GB), as the server shows file sizes (cloudgene-api.md 4.5).
+// ("1 GB" for 1.9 GB), as the server shows file sizes (docs/server-behaviour.md#output-files).
 const UNITS: Array<[string, bigint]> = [
   ['EB', 1n << 60n],
   ['PB', 1n << 50n],

@@ -42,6 +42,10 @@ export interface EmulatorOptions {
   /** Let API tokens delete jobs, as a playground (the demo server); real servers answer 403. Default false. */
   apiTokenMayDelete?: boolean;
   log?: (line: string) => void;
+  /** The seeded user's password (the in-app demo server passes a random one per run). */
+  password?: string;
+  /** Answer only requests whose Host is a loopback name with this server's port (the in-app demo server). */
+  loopbackHostOnly?: boolean;
 }
 
 export interface RunningEmulator {
@@ -61,7 +65,7 @@ export interface RunningEmulator {
   close(): Promise<void>;
 }
 
-/** Starts a local Cloudgene 3 server running imputationserver2 (cloudgene-api.md, server-apps.md). */
+/** Starts a local Cloudgene 3 server running imputationserver2 (docs/server-behaviour.md). */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const flavour = options.flavour ?? 'michigan';
   const profile = PROFILES[flavour];
@@ -112,11 +116,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   };
   const demo = options.seed === 'demo';
   const user = demo
-    ? auth.addUser({ username: 'demo', password: 'demo', fullName: 'Demo User', mail: 'demo@example.org' })
-    : auth.addUser({ username: 'alice', password: 'alice-password', fullName: 'Alice Example', mail: 'alice@example.org' });
+    ? auth.addUser({ username: 'demo', password: options.password ?? 'demo', fullName: 'Demo User', mail: 'demo@example.org' })
+    : auth.addUser({ username: 'alice', password: options.password ?? 'alice-password', fullName: 'Alice Example', mail: 'alice@example.org' });
   const token = auth.createApiToken(user, 30);
   const control = createControl(state, user.username);
-  const server = createEmulatorServer(state, control);
+  const server = createEmulatorServer(state, control, { loopbackHostOnly: options.loopbackHostOnly ?? false });
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -4,7 +4,7 @@ export type JwtClaims = Record<string, unknown> & { sub?: string; exp?: number; 
 
 const b64url = (data: Buffer | string): string => Buffer.from(data).toString('base64url');
 
-/** HS256 JWT, as Micronaut's secret-based generator signs Cloudgene tokens (cloudgene-api.md 2.2). */
+/** HS256 JWT, as Micronaut's secret-based generator signs Cloudgene tokens (docs/server-behaviour.md#token-kinds). */
 export function signJwt(claims: JwtClaims, secret: string): string {
   const head = b64url(JSON.stringify({ alg: 'HS256' }));
   const body = b64url(JSON.stringify(claims));

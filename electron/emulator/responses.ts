@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-// Response writers for the three error body shapes of cloudgene-api.md 1.1.
+// Response writers for the three error body shapes of docs/server-behaviour.md#error-shapes.
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
@@ -41,7 +41,7 @@ export function sendText(res: ServerResponse, status: number, text: string, cont
   res.end(text);
 }
 
-/** Headers TOPMed's filters add to every answer (cloudgene-api.md 1). */
+/** Headers TOPMed's filters add to every answer (docs/server-behaviour.md#conventions). */
 export function topmedHeaders(path: string): Record<string, string> {
   return {
     'Cache-Control': path.startsWith('/api/v2/') ? 'no-store' : 'private',

@@ -148,7 +148,7 @@ export async function seedDemo(state: EmulatorState, username: string): Promise<
   await writeSampleFiles(state);
 }
 
-/** VCFs the demo offers to try (cohorts made from the panel model; server-apps.md §5 QC rules). */
+/** VCFs the demo offers to try (cohorts made from the panel model; docs/server-behaviour.md#server-limits QC rules). */
 export const DEMO_SAMPLE_FILES = {
   good: 'demo-cohort-chr20.vcf.gz',
   alleleSwitches: 'demo-cohort-allele-switches-chr20.vcf.gz',

@@ -11,6 +11,7 @@ import { browseRoute, downloadScript, downloadsRoute, s3Object, shareResults } f
 import { cancelJob, deleteJob, getJob, getLogs, listJobs, restartJob } from './routes/job-routes';
 import { getApp, getCounters, getServer } from './routes/server-routes';
 import { submitJob } from './routes/submit';
+import { isLoopbackHostHeader } from './host-check';
 
 type Handler = (ctx: RequestContext) => void | Promise<void>;
 interface Route {
@@ -66,7 +67,7 @@ function decode(part: string): string {
   }
 }
 
-export function createEmulatorServer(state: EmulatorState, control: EmulatorControl): Server {
+export function createEmulatorServer(state: EmulatorState, control: EmulatorControl, options: { loopbackHostOnly?: boolean } = {}): Server {
   const routes = state.options.flavour === 'topmed' ? [...ROUTES, ...TOPMED_ONLY] : ROUTES;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -103,7 +104,7 @@ export function createEmulatorServer(state: EmulatorState, control: EmulatorCont
       await r.handler(ctx);
       return;
     }
-    // The security filter answers /api/** before routing (cloudgene-api.md 2.1).
+    // The security filter answers /api/** before routing (docs/server-behaviour.md#auth-header).
     if (path.startsWith('/api/')) {
       const c = ctx.caller();
       if (c.kind === 'anonymous' || c.kind === 'invalid') return sendShapeB(req, res, 401, 'Unauthorized');
@@ -148,6 +149,10 @@ export function createEmulatorServer(state: EmulatorState, control: EmulatorCont
   }
 
   return createServer((req, res) => {
+    if (options.loopbackHostOnly && !isLoopbackHostHeader(req.headers.host, Number(new URL(state.url).port))) {
+      req.resume();
+      return sendText(res, 403, `This server answers only ${state.url}`);
+    }
     handle(req, res).catch((error: unknown) => {
       state.log(`internal error: ${(error as Error)?.stack ?? String(error)}`);
       if (!res.headersSent) sendShapeB(req, res, 500, 'Internal Server Error', `Internal Server Error: ${(error as Error)?.message}`);

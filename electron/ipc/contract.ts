@@ -7,6 +7,7 @@ import { downloadItem, downloadProgress, downloadTotals, waitingDownload } from 
 import { jobDetail, jobPasswordStatus, jobRef, jobSummary } from './schemas/jobs';
 import { jobForm, preflightReport, preflightRequest, startUploadRequest, uploadView } from './schemas/new-job';
 import { qcFixOptions, qcInspection, qcInspectRequest, qcRunRef, qcRunView, qcStartRequest } from './schemas/qc';
+import { resultsChannels, resultsEvents } from './schemas/results';
 import { serverView } from './schemas/servers';
 
 // The schemas live per area in ./schemas; everything is re-exported here, so the table and its
@@ -17,6 +18,7 @@ export * from './schemas/errors';
 export * from './schemas/jobs';
 export * from './schemas/new-job';
 export * from './schemas/qc';
+export * from './schemas/results';
 export * from './schemas/servers';
 
 const empty = z.object({}).strict();
@@ -55,11 +57,20 @@ export const invokeChannels = {
         id: z.string(),
         label: z.string().min(1).max(120).optional(),
         liveJobLimit: z.number().int().min(1).max(100).optional(),
-        downloadDir: z.string().min(1).max(4096).optional(),
         autoDownload: z.boolean().optional(),
       })
       .strict(),
     response: serverView,
+  },
+  /** The results folder, typed in the browser preview (the desktop app chooses it in main). */
+  'servers:setDownloadDir': {
+    request: z.object({ id: z.string(), downloadDir: z.string().min(1).max(4096) }).strict(),
+    response: serverView,
+  },
+  /** Asks for the results folder with the native folder dialog in main; `changed` is false when canceled. */
+  'servers:chooseDownloadDir': {
+    request: z.object({ id: z.string() }).strict(),
+    response: z.object({ changed: z.boolean(), server: serverView }),
   },
   /** Checks the server and the token again. */
   'servers:refresh': { request: z.object({ id: z.string() }).strict(), response: serverView },
@@ -139,8 +150,16 @@ export const invokeChannels = {
     request: z.object({ title: z.string().max(200).optional() }).strict(),
     response: z.array(chosenFile),
   },
-  /** Registers paths picked in the in-app browser or dropped on the window; answers opaque ids. */
+  /** Registers paths picked in the in-app browser of the preview; answers opaque ids. */
   'files:register': {
+    request: z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(500) }).strict(),
+    response: z.array(chosenFile),
+  },
+  /**
+   * Files dropped on the desktop window: preload resolves each File with webUtils.getPathForFile
+   * and sends the paths here itself (window.api has no method that takes a path; see ./surface.ts).
+   */
+  'files:registerDropped': {
     request: z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(500) }).strict(),
     response: z.array(chosenFile),
   },
@@ -162,6 +181,7 @@ export const invokeChannels = {
   /** Keeps the corrected or slim copies after the job's results are downloaded (or lets them go). */
   'qc:keepCopies': { request: z.object({ id: z.string(), keep: z.boolean() }).strict(), response: qcRunView },
   'qc:dismiss': { request: qcRunRef, response: z.object({ dismissed: z.boolean() }) },
+  ...resultsChannels,
 } as const;
 
 export const eventChannels = {
@@ -189,6 +209,7 @@ export const eventChannels = {
   /** A check or a fix moved (rewrite progress a few times a second). */
   'qc:changed': qcRunView,
   'qc:removed': z.object({ id: z.string() }),
+  ...resultsEvents,
 } as const;
 
 export type InvokeChannels = typeof invokeChannels;

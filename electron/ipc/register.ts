@@ -11,7 +11,11 @@ export interface IpcLike<Sender> {
 /** Accepts only the app's own frames; anything else is refused before a handler runs. */
 export type SenderGuard<Sender> = (sender: Sender) => boolean;
 
-export interface RegisterOptions {
+export interface RegisterOptions<Sender = unknown> {
+  /** The channels to register (the mode's surface, see ./surface.ts); every channel when absent. */
+  channels?: readonly InvokeChannel[];
+  /** A sender the guard refused (Electron main logs it, once per sender). */
+  onRefusedSender?: (channel: InvokeChannel, sender: Sender) => void;
   /** Unexpected (non-AppError) failures are reported here; the renderer gets a generic message. */
   onUnexpectedError?: (channel: string, error: unknown) => void;
   /**
@@ -21,9 +25,19 @@ export interface RegisterOptions {
   validateAnswers?: boolean;
 }
 
-export function registerIpc<Sender>(ipc: IpcLike<Sender>, handlers: IpcHandlers, senderGuard: SenderGuard<Sender>, options: RegisterOptions = {}): void {
-  for (const channel of invokeChannelNames) {
-    ipc.handle(channel, (sender, payload) => dispatch(channel, handlers, () => senderGuard(sender), payload, options));
+export function registerIpc<Sender>(
+  ipc: IpcLike<Sender>,
+  handlers: IpcHandlers,
+  senderGuard: SenderGuard<Sender>,
+  options: RegisterOptions<Sender> = {},
+): void {
+  for (const channel of options.channels ?? invokeChannelNames) {
+    const allowed = (sender: Sender) => {
+      if (senderGuard(sender)) return true;
+      options.onRefusedSender?.(channel, sender);
+      return false;
+    };
+    ipc.handle(channel, (sender, payload) => dispatch(channel, handlers, () => allowed(sender), payload, options));
   }
 }
 
@@ -32,7 +46,7 @@ async function dispatch(
   handlers: IpcHandlers,
   senderAllowed: () => boolean,
   payload: unknown,
-  options: RegisterOptions,
+  options: RegisterOptions<never>,
 ): Promise<Envelope<unknown>> {
   if (!senderAllowed()) return failure('forbidden-sender', 'This window may not call the app.');
   const schema = invokeChannels[channel].request;

@@ -11,16 +11,30 @@ export function registerAppScheme(): void {
 
 export function serveRenderer(rendererDir: string): void {
   const root = path.resolve(rendererDir);
+  const headers = { 'Content-Security-Policy': CONTENT_SECURITY_POLICY, 'X-Content-Type-Options': 'nosniff' };
+  const refuse = (status: number) => new Response(status === 400 ? 'Bad request' : 'Not found', { status, headers });
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
-    if (url.host !== APP_HOST) return new Response('Not found', { status: 404 });
-    const relative = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
-    const file = path.resolve(root, `.${relative}`);
-    if (file !== root && !file.startsWith(root + path.sep)) return new Response('Not found', { status: 404 });
+    if (url.host !== APP_HOST || (request.method !== 'GET' && request.method !== 'HEAD')) return refuse(404);
+    const file = rendererFile(root, url.pathname);
+    if (file === 'malformed') return refuse(400);
+    if (file === null) return refuse(404);
     const response = await net.fetch(pathToFileURL(file).toString());
-    const headers = new Headers(response.headers);
-    headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-    headers.set('X-Content-Type-Options', 'nosniff');
-    return new Response(response.body, { status: response.status, headers });
+    const merged = new Headers(response.headers);
+    for (const [name, value] of Object.entries(headers)) merged.set(name, value);
+    return new Response(response.body, { status: response.status, headers: merged });
   });
+}
+
+/** The file below `root` a URL path names; null when it would leave the renderer folder. */
+export function rendererFile(root: string, pathname: string): string | null | 'malformed' {
+  let relative: string;
+  try {
+    relative = decodeURIComponent(pathname === '/' ? '/index.html' : pathname);
+  } catch {
+    return 'malformed';
+  }
+  if (relative.includes('\0')) return 'malformed';
+  const file = path.resolve(root, `.${relative}`);
+  return file.startsWith(root + path.sep) ? file : null;
 }

@@ -5,9 +5,11 @@ import type { BrowserWindowConstructorOptions } from 'electron';
 export interface WindowOptionsInput {
   preloadPath: string;
   darkBackground: boolean;
+  /** DevTools exist only when running from source (never in the packaged app). */
+  devTools: boolean;
 }
 
-export function createWindowOptions({ preloadPath, darkBackground }: WindowOptionsInput): BrowserWindowConstructorOptions {
+export function createWindowOptions({ preloadPath, darkBackground, devTools }: WindowOptionsInput): BrowserWindowConstructorOptions {
   return {
     width: 1200,
     height: 800,
@@ -30,6 +32,9 @@ export function createWindowOptions({ preloadPath, darkBackground }: WindowOptio
       webviewTag: false,
       navigateOnDragDrop: false,
       spellcheck: false,
+      devTools,
+      // A middle click would otherwise ask for a new window (refused anyway by the open handler).
+      disableBlinkFeatures: 'Auxclick',
     },
   };
 }

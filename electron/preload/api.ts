@@ -11,6 +11,7 @@ import {
   type RequestOf,
   type ResponseOf,
 } from '../ipc/contract';
+import { preloadOnlyChannels } from '../ipc/surface';
 
 export interface Transport {
   invoke(channel: InvokeChannel, payload: unknown): Promise<Envelope<unknown>>;
@@ -46,11 +47,15 @@ export type Api = { [NS in Namespaces]: MethodsOf<NS> } & {
 export interface ApiOptions {
   /** Electron's webUtils.getPathForFile; absent in the browser preview, where drops carry no path. */
   pathForDroppedFile?: (file: unknown) => string;
+  /** The channels of this mode (ipc/surface.ts); every channel when absent. */
+  channels?: readonly InvokeChannel[];
 }
 
 export function createApi(transport: Transport, options: ApiOptions = {}): Api {
   const api: Record<string, Record<string, unknown>> = {};
-  for (const channel of invokeChannelNames) {
+  const internal = new Set<InvokeChannel>(preloadOnlyChannels);
+  for (const channel of options.channels ?? invokeChannelNames) {
+    if (internal.has(channel)) continue;
     const [ns, method] = channel.split(':') as [string, string];
     api[ns] ??= {};
     api[ns][method] = async (request?: unknown) => {
@@ -69,11 +74,22 @@ export function createApi(transport: Transport, options: ApiOptions = {}): Api {
     if (!resolve) {
       throw new ApiError('unavailable', 'Dropping files works in the desktop app. Here, use "Choose files".');
     }
-    const paths = files.map((file) => resolve(file)).filter((path) => path.length > 0);
+    // Only a File from a real drop has a path; anything else the page passes resolves to nothing.
+    const paths = files.map((file) => resolvePath(resolve, file)).filter((path) => path.length > 0);
     if (paths.length === 0) throw new ApiError('file-refused', 'Only files from your disk can be added.');
-    const register = api.files!.register as (request: unknown) => Promise<ResponseOf<'files:register'>>;
-    return register({ paths });
+    const answer = await transport.invoke('files:registerDropped', { paths });
+    if (answer.ok) return answer.value as ResponseOf<'files:registerDropped'>;
+    throw new ApiError(answer.error.code, answer.error.message);
   };
   for (const ns of Object.keys(api)) Object.freeze(api[ns]);
   return Object.freeze({ ...api, on, registerDroppedFiles }) as unknown as Api;
+}
+
+function resolvePath(resolve: (file: unknown) => string, file: unknown): string {
+  try {
+    const path = resolve(file);
+    return typeof path === 'string' ? path : '';
+  } catch {
+    return '';
+  }
 }

@@ -1,5 +1,7 @@
-// Preload: only wiring. The API itself is built by the pure createApi() in ./api.
+// Preload: only wiring. The API itself is built by the pure createApi() in ./api, with the
+// desktop surface: no method of window.api takes a local path (see ../ipc/surface.ts).
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
+import { surfaceChannels } from '../ipc/surface';
 import { createApi, type Transport } from './api';
 
 const transport: Transport = {
@@ -13,4 +15,11 @@ const transport: Transport = {
   },
 };
 
-contextBridge.exposeInMainWorld('api', createApi(transport, { pathForDroppedFile: (file) => webUtils.getPathForFile(file as File) }));
+contextBridge.exposeInMainWorld(
+  'api',
+  createApi(transport, {
+    channels: surfaceChannels('desktop'),
+    // Only a File the user dropped has a path; getPathForFile refuses anything else the page made.
+    pathForDroppedFile: (file) => webUtils.getPathForFile(file as File),
+  }),
+);

@@ -27,6 +27,9 @@ import { QcService } from './qc/qc-service';
 import { QcStore } from './qc/qc-store';
 import type { DemoHost } from './servers/demo-session';
 import { ServersService } from './servers/servers-service';
+import { ResultsService } from './results/results-service';
+import { ResultsStore } from './results/results-store';
+import { followUploads, SubmissionRecords } from './results/submission-records';
 
 export interface AppServices {
   handlers: IpcHandlers;
@@ -38,6 +41,7 @@ export interface AppServices {
   uploads: UploadQueue;
   downloads: DownloadsService;
   qc: QcService;
+  results: ResultsService;
   close(): Promise<void>;
 }
 
@@ -101,7 +105,9 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
     queueFile: path.join(ports.userDataDir, 'downloads.json'),
     completedDir: path.join(ports.userDataDir, 'downloads-completed'),
     // Direct connections use the downloads' own lean client; a proxy goes through undici.
-    proxyDispatcher: proxyConfigured({ proxyUrl: options.proxyUrl }) ? dispatcher : undefined,
+    // Through the proxy when one is set; direct downloads use the downloads' own agent (one
+    // connection per request, so a credit is never spent on a stale kept-alive connection).
+    dispatcher: proxyConfigured({ proxyUrl: options.proxyUrl }) ? dispatcher : undefined,
     userAgent: userAgent(ports.appVersion),
     log: (line) => ports.log.info(line),
     freshEachRun: servers
@@ -158,11 +164,14 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
   ports.power?.onResume(() => watcher.resume('sleep'));
   const liveJobLimit = (serverId: string) => settings.get().servers.find((server) => server.id === serverId)?.liveJobLimit ?? 3;
   const newJob = new NewJobService({ servers, jobs, files, liveJobLimit });
+  const resultsStore = new ResultsStore(ports.userDataDir);
+  const submissions = new SubmissionRecords(resultsStore, ports.log);
   const uploads = new UploadQueue({
     servers,
     jobs,
     passwords,
-    events,
+    // What the app submits is written down per job for the methods record.
+    events: followUploads(events, submissions),
     log: ports.log,
     keepAwake: ports.keepAwake,
     blocker: (serverId) => newJob.blocker(serverId),
@@ -196,6 +205,16 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
   });
   await qc.init();
   const checks = qc;
+  const results = new ResultsService({
+    servers,
+    jobs,
+    downloadItems: () => downloads.list().items,
+    events: ports.events,
+    log: ports.log,
+    store: resultsStore,
+    submissions,
+    app: { name: ports.appName, version: ports.appVersion },
+  });
 
   const passwordActions = new PasswordActions({ servers, jobs, passwords, clipboard: ports.clipboard, saveDialog: ports.saveDialog });
 
@@ -224,13 +243,27 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
     'servers:remove': ({ id }) => servers.remove(id),
     'servers:refresh': ({ id }) => servers.refresh(id),
     'servers:update': ({ id, ...change }) => servers.update(id, change),
+    'servers:setDownloadDir': ({ id, downloadDir }) => servers.update(id, { downloadDir }),
+    'servers:chooseDownloadDir': async ({ id }) => {
+      const server = servers.list().find((candidate) => candidate.id === id);
+      if (!server) throw new AppError('not-found', 'That server is no longer in your list.');
+      if (!ports.folderDialog) throw new AppError('unavailable', 'There is no native folder dialog here; type the folder instead.');
+      const chosen = await ports.folderDialog.chooseFolder({ title: `Results folder for ${server.label}`, defaultPath: server.downloadDir });
+      if (!chosen) return { changed: false, server };
+      return { changed: true, server: await servers.update(id, { downloadDir: chosen }) };
+    },
     'jobs:list': (request) => jobs.list(request),
     'jobs:get': ({ serverId, jobId }) => jobs.get(serverId, jobId),
     'jobs:cancel': ({ serverId, jobId }) => jobs.cancel(serverId, jobId),
     'jobs:restart': ({ serverId, jobId }) => jobs.restart(serverId, jobId),
     'jobs:delete': ({ serverId, jobId }) => jobs.delete(serverId, jobId),
     'newJob:form': ({ serverId }) => newJob.form(serverId),
-    'uploads:start': async (request) => uploads.start(await newJob.uploadRequest(request)),
+    'uploads:start': async (request) => {
+      const upload = await newJob.uploadRequest(request);
+      const view = uploads.start(upload);
+      submissions.started(view.id, upload);
+      return view;
+    },
     'uploads:list': () => uploads.list(),
     'preflight:check': (request) => preflight.check(request),
     'preflight:cancel': ({ checkId }) => preflight.cancel(checkId),
@@ -262,6 +295,16 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
       return paths.length === 0 ? [] : files.register(paths);
     },
     'files:register': ({ paths }) => files.register(paths),
+    'files:registerDropped': ({ paths }) => files.register(paths),
+    'results:overview': ({ serverId, jobId }) => results.overview(serverId, jobId),
+    'results:summarize': ({ serverId, jobId, operationId }) => results.summarize(serverId, jobId, operationId),
+    'results:qc': ({ serverId, jobId }) => results.qc(serverId, jobId),
+    'results:exportPlan': (options) => results.exportPlan(options),
+    'results:export': ({ operationId, ...options }) => results.export(options, operationId),
+    'results:methods': ({ serverId, jobId, operationId }) => results.methods(serverId, jobId, operationId),
+    'results:downloadCommands': ({ serverId, jobId }) => results.downloadCommands(serverId, jobId),
+    'results:saveChart': ({ serverId, jobId, name, format, data }) => results.saveChart(serverId, jobId, name, format, data),
+    'results:cancel': ({ operationId }) => results.cancel(operationId),
     'shell:openExternal': async ({ url }) => {
       if (!isAllowedExternalUrl(url, serverHosts())) {
         throw new AppError('forbidden', 'Only https links to the imputation servers and their documentation open from the app.');
@@ -289,6 +332,7 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
     uploads,
     downloads,
     qc: checks,
+    results,
     close: async () => {
       if (closed) return;
       closed = true;
@@ -297,6 +341,7 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
       await alerts.flush();
       await passwords.flush();
       await downloads.close();
+      await results.close();
       await servers.close();
       await dispatcher.close();
     },

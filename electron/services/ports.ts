@@ -62,6 +62,8 @@ export interface Ports {
   power?: PowerEvents;
   network?: NetworkEvents;
   keepAwake?: KeepAwake;
+  /** The native folder dialog (Electron); absent in the browser preview. Null when canceled. */
+  folderDialog?: { chooseFolder(options: { title: string; defaultPath: string }): Promise<string | null> };
   /** The native "Save as" dialog (Electron); absent in the browser preview. Null when canceled. */
   saveDialog?: { chooseSavePath(options: { title: string; defaultPath: string }): Promise<string | null> };
   /** The system clipboard of the user's desktop (Electron); absent in the browser preview. */

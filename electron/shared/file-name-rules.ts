@@ -1,5 +1,5 @@
 // Input file names the server's pipeline cannot take. Its scripts loop over the uploaded names
-// unquoted (`for vcf in ${vcf_files}` in input_validation_vcf.nf; cloudgene-api.md 8 item 24), so
+// unquoted (`for vcf in ${vcf_files}` in input_validation_vcf.nf; docs/server-behaviour.md#emulator-checklist, item 24), so
 // the shell splits, expands or runs whatever a name contains. Pure: used by main and the window.
 
 /** Characters the shell treats specially in an unquoted word, plus whitespace and control characters. */

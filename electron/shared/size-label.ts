@@ -1,7 +1,7 @@
 // Pure: main and the window read the labels the same way.
 import { formatBytes } from './format-bytes';
 // The API gives no byte sizes, only commons-io's rounded-down labels ("760 bytes", "12 KB",
-// "314 MB", "1 GB" for 1.9 GB; cloudgene-api.md 4.5). These are the bounds such a label allows.
+// "314 MB", "1 GB" for 1.9 GB; docs/server-behaviour.md#output-files). These are the bounds such a label allows.
 
 const UNITS: Record<string, number> = {
   byte: 1,

@@ -32,9 +32,11 @@ export class WebSocketHub implements IpcLike<PreviewClient>, EventSink {
   attach(client: PreviewClient): void {
     this.clients.add(client);
     client.socket.on('close', () => this.clients.delete(client));
+    // A bad frame (too large, not UTF-8) is an 'error' event: without a listener it would end the process.
+    client.socket.on('error', () => client.socket.terminate());
     client.socket.on('message', (data, isBinary) => {
       if (isBinary) return;
-      void this.onMessage(client, data.toString());
+      this.onMessage(client, data.toString()).catch(() => client.socket.terminate());
     });
   }
 

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { WebSocketServer } from 'ws';
 import type { IpcHandlers } from '../ipc/contract';
 import { registerIpc } from '../ipc/register';
+import { surfaceChannels } from '../ipc/surface';
 import { CONTENT_SECURITY_POLICY } from '../services/security/csp';
 import { WebSocketHub, type PreviewClient } from './hub';
 
@@ -45,6 +46,7 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Runni
   const hub = new WebSocketHub();
   const handlers = await options.createHandlers(hub);
   registerIpc<PreviewClient>(hub, handlers, (client) => client.authenticated, {
+    channels: surfaceChannels('preview'),
     onUnexpectedError: options.onUnexpectedError,
     validateAnswers: options.validateAnswers,
   });
@@ -59,8 +61,12 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Runni
     return a.length === b.length && timingSafeEqual(a, b);
   };
 
+  // Every handler's promise is caught: one odd request must never take the preview down.
   const server = http.createServer((request, response) => {
-    void serveStatic(request, response);
+    serveStatic(request, response).catch(() => {
+      if (!response.headersSent) response.writeHead(500, { 'Content-Type': 'text/plain' }).end('Internal error');
+      else response.destroy();
+    });
   });
 
   async function serveStatic(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
@@ -74,7 +80,11 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Runni
       response.writeHead(403, { ...baseHeaders, 'Content-Type': 'text/plain' }).end('Forbidden');
       return;
     }
-    const url = new URL(request.url ?? '/', origin);
+    const url = parseRequestUrl(request.url, origin);
+    if (!url) {
+      response.writeHead(400, { ...baseHeaders, 'Content-Type': 'text/plain' }).end('Bad request');
+      return;
+    }
     const isPage = url.pathname === '/' || url.pathname === '/index.html';
     if (isPage && !keyMatches(url.searchParams.get('key'))) {
       response
@@ -82,7 +92,11 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Runni
         .end('Open the full link printed by "npm run start:web" (it carries the key).');
       return;
     }
-    const relative = isPage ? '/index.html' : decodeURIComponent(url.pathname);
+    const relative = isPage ? '/index.html' : decodePath(url.pathname);
+    if (relative === null) {
+      response.writeHead(400, { ...baseHeaders, 'Content-Type': 'text/plain' }).end('Bad request');
+      return;
+    }
     const file = path.resolve(rendererDir, `.${relative}`);
     if (!file.startsWith(rendererDir + path.sep)) {
       response.writeHead(404, baseHeaders).end();
@@ -103,9 +117,14 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Runni
 
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   server.on('upgrade', (request, socket, head) => {
-    const url = new URL(request.url ?? '/', origin);
+    socket.on('error', () => socket.destroy()); // a reset connection is not the preview's problem
+    const url = parseRequestUrl(request.url, origin);
     const allowed =
-      url.pathname === '/ws' && keyMatches(url.searchParams.get('key')) && allowedHosts.has(request.headers.host ?? '') && request.headers.origin === origin;
+      url !== null &&
+      url.pathname === '/ws' &&
+      keyMatches(url.searchParams.get('key')) &&
+      allowedHosts.has(request.headers.host ?? '') &&
+      request.headers.origin === origin;
     if (!allowed) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
@@ -133,4 +152,22 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Runni
         server.close(() => resolve());
       }),
   };
+}
+
+function parseRequestUrl(raw: string | undefined, origin: string): URL | null {
+  try {
+    return new URL(raw ?? '/', origin);
+  } catch {
+    return null;
+  }
+}
+
+/** The decoded path, or null for a malformed percent-encoding or a NUL. */
+function decodePath(pathname: string): string | null {
+  try {
+    const decoded = decodeURIComponent(pathname);
+    return decoded.includes('\0') ? null : decoded;
+  } catch {
+    return null;
+  }
 }

@@ -1,4 +1,5 @@
 import { mount } from 'svelte';
+import { surfaceChannels } from '../../electron/ipc/surface';
 import { createApi } from '../../electron/preload/api';
 import App from './App.svelte';
 import './app.css';
@@ -12,7 +13,7 @@ async function start(): Promise<void> {
       setApi(window.api); // Electron: exposed by the preload script
     } else {
       const key = new URLSearchParams(window.location.search).get('key') ?? '';
-      setApi(createApi(await connectWebTransport(key))); // the browser preview
+      setApi(createApi(await connectWebTransport(key), { channels: surfaceChannels('preview') })); // the browser preview
     }
     mount(App, { target });
   } catch (error) {

@@ -37,6 +37,7 @@ beforeAll(async () => {
       fileDialog: { chooseFiles: async () => [] },
       clipboard: { writeText: (text) => void clipboard.push(text), readText: () => clipboard.at(-1) ?? '' },
       showInFolder: () => undefined,
+      folderDialog: { chooseFolder: async ({ defaultPath }) => `${defaultPath}-chosen` },
     },
     { demo: emulatorDemoHost({ apiTokenMayDelete: true }) },
   );
@@ -63,6 +64,8 @@ describe('every channel', () => {
     await ok('servers:list', {});
     await ok('servers:refresh', { id: serverId });
     await ok('servers:update', { id: serverId, liveJobLimit: 3 });
+    await ok('servers:setDownloadDir', { id: serverId, downloadDir: path.join(services.userDataDir, 'Results') });
+    expect((await ok('servers:chooseDownloadDir', { id: serverId })).server.downloadDir).toBe(path.join(services.userDataDir, 'Results-chosen'));
     await ok('servers:replaceToken', { id: serverId, token: emulator.control.createApiToken(emulator.username) });
 
     // files
@@ -72,6 +75,7 @@ describe('every channel', () => {
     await ok('files:listDir', { path: services.userDataDir });
     await ok('files:openDialog', {});
     const [file] = await ok('files:register', { paths: [vcf] });
+    await ok('files:registerDropped', { paths: [vcf] });
     await ok('shell:openExternal', { url: 'https://imputationserver.sph.umich.edu/' });
 
     // a new job: form, pre-flight, upload
@@ -149,6 +153,17 @@ describe('every channel', () => {
       (list) => list.length === items.length && list.every((item) => item.state === 'completed'),
     );
     await ok('downloads:extract', { serverId, jobId });
+    // results insight on the unpacked files
+    await ok('results:overview', { serverId, jobId });
+    await ok('results:summarize', { serverId, jobId, operationId: 'q1' });
+    await ok('results:qc', { serverId, jobId });
+    const exportOptions = { serverId, jobId, minR2: 0.3, minMaf: 0, chromosomes: ['20'], concatenate: false };
+    await ok('results:exportPlan', exportOptions);
+    await ok('results:export', { ...exportOptions, operationId: 'e1' });
+    await ok('results:methods', { serverId, jobId, operationId: 'm1' });
+    await ok('results:downloadCommands', { serverId, jobId });
+    await ok('results:saveChart', { serverId, jobId, name: 'r2-histogram', format: 'csv', data: 'bin,count\n0,1\n' });
+    await ok('results:cancel', { operationId: 'none' });
     await ok('downloads:showInFolder', { id: items[0]!.id });
     await ok('downloads:pause', { id: items[0]!.id });
     await ok('downloads:resume', { id: items[0]!.id });

@@ -74,6 +74,8 @@ function samples(): { [C in InvokeChannel]: RequestOf<C> } {
     'jobs:restart': { serverId, jobId: 'job-20990101-000000-000' },
     'jobs:delete': { serverId, jobId: 'job-20990101-000000-000' },
     'servers:update': { id: serverId, liveJobLimit: 2 },
+    'servers:setDownloadDir': { id: serverId, downloadDir: services.userDataDir },
+    'servers:chooseDownloadDir': { id: serverId },
     'newJob:form': { serverId },
     'uploads:start': { serverId, appId: 'imputationserver2', fileIds: ['unknown-file'], values: {}, checked: {}, jobName: 'x', password: { mode: 'generate' } },
     'uploads:list': {},
@@ -100,6 +102,7 @@ function samples(): { [C in InvokeChannel]: RequestOf<C> } {
     'files:listDir': { path: services.userDataDir },
     'files:openDialog': {},
     'files:register': { paths: [vcfPath] },
+    'files:registerDropped': { paths: [vcfPath] },
     'shell:openExternal': { url: 'https://imputationserver.sph.umich.edu/' },
     'qc:inspect': { serverId, fileIds: ['unknown-file'] },
     'qc:start': {
@@ -119,6 +122,15 @@ function samples(): { [C in InvokeChannel]: RequestOf<C> } {
     'qc:cancel': { id: 'no-such-check' },
     'qc:keepCopies': { id: 'no-such-check', keep: true },
     'qc:dismiss': { id: 'no-such-check' },
+    'results:overview': { serverId, jobId: 'job-20990101-000000-000' },
+    'results:summarize': { serverId, jobId: 'job-20990101-000000-000', operationId: 'q1' },
+    'results:qc': { serverId, jobId: 'job-20990101-000000-000' },
+    'results:exportPlan': { serverId, jobId: 'job-20990101-000000-000', minR2: 0.3, minMaf: 0, chromosomes: ['20'], concatenate: false },
+    'results:export': { serverId, jobId: 'job-20990101-000000-000', minR2: 0.3, minMaf: 0, chromosomes: ['20'], concatenate: false, operationId: 'e1' },
+    'results:methods': { serverId, jobId: 'job-20990101-000000-000', operationId: 'm1' },
+    'results:downloadCommands': { serverId, jobId: 'job-20990101-000000-000' },
+    'results:saveChart': { serverId, jobId: 'job-20990101-000000-000', name: 'r2-histogram', format: 'csv', data: 'bin,count\n' },
+    'results:cancel': { operationId: 'none' },
   };
 }
 
@@ -202,6 +214,7 @@ describe('window.api', () => {
       'preflight',
       'qc',
       'registerDroppedFiles',
+      'results',
       'servers',
       'settings',
       'shell',
@@ -219,7 +232,18 @@ describe('window.api', () => {
       'savePassword',
     ]);
     expect(Object.keys(api.uploads).sort()).toEqual(['cancel', 'dismiss', 'list', 'retry', 'start']);
-    expect(Object.keys(api.servers).sort()).toEqual(['add', 'addDemo', 'list', 'refresh', 'remove', 'replaceToken', 'signOut', 'update']);
+    expect(Object.keys(api.servers).sort()).toEqual([
+      'add',
+      'addDemo',
+      'chooseDownloadDir',
+      'list',
+      'refresh',
+      'remove',
+      'replaceToken',
+      'setDownloadDir',
+      'signOut',
+      'update',
+    ]);
     expect(Object.keys(api.files).sort()).toEqual(['listDir', 'openDialog', 'register']);
     expect(Object.keys(api.qc).sort()).toEqual(['cancel', 'dismiss', 'impute', 'inspect', 'keepCopies', 'list', 'retry', 'start']);
     expect(Object.isFrozen(api)).toBe(true);

@@ -1,5 +1,5 @@
 // The download engine against the Cloudgene emulator over real HTTP, in both storage modes
-// (cloudgene-api.md 6.4): credits, drops, resume, exhausted credits, names, extraction.
+// (docs/server-behaviour.md#downloads-and-credits): credits, drops, resume, exhausted credits, names, extraction.
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';

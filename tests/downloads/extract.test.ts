@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BlobWriter, Uint8ArrayReader, ZipWriter } from '@zip.js/zip.js';
@@ -74,7 +74,7 @@ describe('extractZip', () => {
     expect((await failure(extractZip(zip, path.join(dir, 'out'), null))).code).toBe('wrong-password');
   });
 
-  it('opens a zip whose password the server HTML-escaped (cloudgene-api.md 5.2)', async () => {
+  it('opens a zip whose password the server HTML-escaped (docs/server-behaviour.md#escaped-values)', async () => {
     const zip = await makeZip('chr_2.zip', { 'a.txt': info }, 'a&amp;b&lt;c');
     const out = path.join(dir, 'out');
     await extractZip(zip, out, 'a&b<c');
@@ -132,5 +132,89 @@ describe('extractZip', () => {
     );
     expect(error.code).toBe('aborted');
     await expect(fs.stat(out)).rejects.toThrow();
+  });
+
+  it('never replaces a file that is already there, and writes nothing then', async () => {
+    const zip = await makeZip('chr_6.zip', { 'chr6.info.gz': info, 'qc_report.txt': info }, 'pw');
+    const out = path.join(dir, 'out');
+    await fs.mkdir(out);
+    await fs.writeFile(path.join(out, 'qc_report.txt'), 'the downloaded report');
+    const error = await failure(extractZip(zip, out, 'pw'));
+    expect(error.code).toBe('io');
+    expect(error.message).toMatch(/qc_report\.txt is already in .*never replaces a file/);
+    expect(await fs.readFile(path.join(out, 'qc_report.txt'), 'utf8')).toBe('the downloaded report');
+    expect((await fs.readdir(out)).sort()).toEqual(['qc_report.txt']);
+  });
+
+  it('leaves alone a file that appears while the entry is being written', async () => {
+    const zip = await makeZip('chr_11.zip', { 'chr11.bin': dose }, null);
+    const out = path.join(dir, 'out');
+    let placed = false;
+    const error = await failure(
+      extractZip(zip, out, null, {
+        onProgress: () => {
+          if (placed) return;
+          placed = true;
+          writeFileSync(path.join(out, 'chr11.bin'), 'written by someone else');
+        },
+      }),
+    );
+    expect(error.code).toBe('io');
+    expect(await fs.readFile(path.join(out, 'chr11.bin'), 'utf8')).toBe('written by someone else');
+    expect(await fs.readdir(out)).toEqual(['chr11.bin']);
+  });
+
+  it('does nothing for an archive unpacked before (every file there with its size)', async () => {
+    const zip = await makeZip('chr_7.zip', { 'chr7.info.gz': info, 'sub/chr7.bin': dose }, 'pw');
+    const out = path.join(dir, 'out');
+    expect((await extractZip(zip, out, 'pw')).files).toHaveLength(2);
+    const again = await extractZip(zip, out, 'pw');
+    expect(again).toEqual({ files: [], bytes: 0 });
+    expect(sameBytes(await fs.readFile(path.join(out, 'sub', 'chr7.bin')), dose)).toBe(true);
+  });
+
+  it('refuses an entry that would unpack to far more than its packed size (a zip bomb)', async () => {
+    const zip = await makeZip('chr_8.zip', { 'zeros.txt': Buffer.alloc(8 * 1024 * 1024) }, null);
+    const out = path.join(dir, 'out');
+    const error = await failure(extractZip(zip, out, null));
+    expect(error.code).toBe('bad-zip');
+    expect(error.message).toMatch(/zeros\.txt would unpack to 8\.4 MB from .* more than results ever do/);
+    await expect(fs.stat(out)).rejects.toThrow();
+  });
+
+  it('refuses an archive larger in all than allowed, or than the free space', async () => {
+    const zip = await makeZip('chr_9.zip', { 'chr9.bin': dose }, null);
+    const out = path.join(dir, 'out');
+    const tooLarge = await failure(extractZip(zip, out, null, { limits: { maxTotalBytes: 100_000 } }));
+    expect(tooLarge.code).toBe('bad-zip');
+    expect(tooLarge.message).toMatch(/more than the 100 kB allowed/);
+    const full = await failure(extractZip(zip, out, null, { freeBytes: async () => 64 * 1024 * 1024 }));
+    expect(full.code).toBe('disk-full');
+    expect(full.message).toMatch(/needs 300 kB, 67\.1 MB is free/);
+    await expect(fs.stat(out)).rejects.toThrow();
+    expect((await extractZip(zip, out, null, { freeBytes: async () => 100 * 1024 * 1024 })).files).toHaveLength(1);
+  });
+
+  it('stops an entry that unpacks to more than it declares', async () => {
+    const zip = await makeZip('chr_10.zip', { 'a.bin': dose }, null);
+    const bytes = await fs.readFile(zip);
+    const central = bytes.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    bytes.writeUInt32LE(1000, central + 24); // the central directory's uncompressed size
+    await fs.writeFile(zip, bytes);
+    const out = path.join(dir, 'out');
+    const error = await failure(extractZip(zip, out, null));
+    expect(error.code).toBe('bad-zip');
+    expect(error.message).toContain('chr_10.zip: a.bin');
+    await expect(fs.stat(out)).rejects.toThrow();
+  });
+
+  it('refuses entries whose names differ only in case, or hide characters', async () => {
+    const odd: Array<Record<string, Buffer>> = [{ 'A.txt': info, 'a.txt': info }, { 'report\u202etxt.exe': info }, { 'chr\u200b1.txt': info }];
+    for (const entries of odd) {
+      const zip = await makeZip('odd.zip', entries, null);
+      const out = path.join(dir, 'out');
+      expect((await failure(extractZip(zip, out, null))).code).toBe('unsafe-name');
+      await expect(fs.stat(out)).rejects.toThrow();
+    }
   });
 });

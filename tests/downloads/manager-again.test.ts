@@ -4,9 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DownloadFile } from '../../electron/services/downloads/types';
 import { startFakeResultServer, type FakeResultServer } from './support/fake-result-server';
-import { managerFixture, settled, waitForItem, type ManagerFixture } from './support/manager-helpers';
+import { managerFixture, resultFile, settled, waitForItem, type ManagerFixture } from './support/manager-helpers';
 
 let fx: ManagerFixture;
 let server: FakeResultServer;
@@ -19,10 +18,7 @@ afterEach(async () => {
   await server?.close();
 });
 
-function fileOf(name: string, data: Buffer, credits = 10): DownloadFile & { hash: string } {
-  const { url, hash } = server.addFile(name, data, credits);
-  return { jobId: 'job-20250101-000000-000', serverId: 'lab', url, name, sizeLabel: `${Math.floor(data.length / 1024)} KB`, credits, hash };
-}
+const fileOf = (name: string, data: Buffer, credits = 10) => resultFile(server, name, data, credits, 'lab');
 
 /** A local-mode transfer cut off by closing the app, and the manager opened again. */
 async function cutByShutdown(credits: number) {

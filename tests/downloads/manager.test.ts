@@ -2,9 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DownloadFile } from '../../electron/services/downloads/types';
 import { startFakeResultServer, type FakeResultServer } from './support/fake-result-server';
-import { managerFixture, record, settled, waitForItem, type ManagerFixture } from './support/manager-helpers';
+import { managerFixture, record, resultFile, settled, waitForItem, type ManagerFixture } from './support/manager-helpers';
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 const md5 = (data: Buffer) => createHash('md5').update(data).digest('hex');
@@ -20,10 +19,7 @@ afterEach(async () => {
   await server?.close();
 });
 
-function fileOf(name: string, data: Buffer, credits = 10): DownloadFile & { hash: string } {
-  const { url, hash } = server.addFile(name, data, credits);
-  return { jobId: 'job-20250101-000000-000', serverId: 'demo', url, name, sizeLabel: `${Math.floor(data.length / 1024)} KB`, credits, hash };
-}
+const fileOf = (name: string, data: Buffer, credits = 10) => resultFile(server, name, data, credits);
 
 describe('DownloadManager', () => {
   it('downloads a selection with at most `concurrency` transfers at a time, into subfolders', async () => {

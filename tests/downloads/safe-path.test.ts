@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { jobFolderName, resolveResultPath, sanitizeSegment } from '../../electron/services/downloads/safe-path';
+import { caseCollisions, jobFolderName, resolveResultPath, sanitizeSegment } from '../../electron/services/downloads/safe-path';
 import { parseSizeLabel } from '../../electron/shared/size-label';
+import { managerFixture } from './support/manager-helpers';
 
 const root = path.resolve('/tmp/results/job-1');
 
@@ -33,6 +34,17 @@ describe('resolveResultPath', () => {
     ['statistics/', /empty folder name/],
     ['', /is empty/],
     ['x'.repeat(201), /longer than 200 bytes/],
+    ['a\u0085b', /control characters/],
+    ['a\u009bb.zip', /control characters/],
+    ['report\u202etxt.exe', /reverse the reading order/],
+    ['chr\u2066_1.zip', /reverse the reading order/],
+    ['chr_1\u200f.zip', /reverse the reading order/],
+    ['chr\u200b_1.zip', /invisible characters/],
+    ['\ufeffchr_1.zip', /invisible characters/],
+    ['chr\u2060_1.zip', /invisible characters/],
+    ['results\u2215chr_1.zip', /looks like a slash/],
+    ['results\uff0fchr_1.zip', /looks like a slash/],
+    ['results\uff3cchr_1.zip', /looks like a slash/],
     [`${'a/'.repeat(600)}b`, /longer than 1000 characters/],
   ])('refuses %j with a message', (name, reason) => {
     const result = resolveResultPath(root, name);
@@ -46,6 +58,42 @@ describe('resolveResultPath', () => {
   it('accepts names that only look odd', () => {
     for (const name of ['..chr.zip', 'con-sensus.txt', 'a..b', 'comX.txt', 'résultats/é.txt']) {
       expect(resolveResultPath(root, name).ok).toBe(true);
+    }
+  });
+});
+
+describe('caseCollisions', () => {
+  it('refuses the later of two names that only differ in case or Unicode normalization, whatever their folders', () => {
+    const clashes = caseCollisions([
+      'chr_1.zip',
+      'qc_report.txt',
+      'QC_Report.txt',
+      'Statistics/a.txt',
+      'statistics/A.txt',
+      'e\u0301.txt',
+      '\u00e9.txt',
+      'chr_1.zip',
+    ]);
+    expect([...clashes.keys()]).toEqual(['QC_Report.txt', 'statistics/A.txt', '\u00e9.txt']);
+    expect(clashes.get('QC_Report.txt')).toMatch(/differs from "qc_report.txt" only in upper and lower case/);
+  });
+
+  it('finds nothing in names that differ otherwise', () => {
+    expect(caseCollisions(['chr_1.zip', 'chr_1.zip.md5', 'chr_10.zip']).size).toBe(0);
+  });
+
+  it('fails the later download of a job before anything is fetched', async () => {
+    const fx = await managerFixture();
+    try {
+      const manager = await fx.open();
+      const file = (name: string) => ({ jobId: 'job-1', serverId: 's', url: 'http://127.0.0.1:9/x', name, sizeLabel: '1 KB', credits: 1 });
+      const files = [file('qc_report.txt'), file('QC_report.txt')];
+      const [first, second] = await manager.enqueue(files, { destDir: fx.destDir, jobFiles: files });
+      expect(first!.state).not.toBe('failed');
+      expect(second).toMatchObject({ state: 'failed', error: { code: 'unsafe-name' } });
+      expect(JSON.stringify(second)).toMatch(/only in upper and lower case/);
+    } finally {
+      await fx.cleanup();
     }
   });
 });
@@ -71,6 +119,10 @@ describe('jobFolderName', () => {
 
   it('keeps long names within limits', () => {
     expect(Buffer.byteLength(jobFolderName('job-1', 'ä'.repeat(300)))).toBeLessThanOrEqual(120);
+  });
+
+  it('drops invisible and reordering characters and replaces slash look-alikes', () => {
+    expect(jobFolderName('job-1', 'cohort\u202eA\u200b\u2215B')).toBe('job-1-cohortA_B');
   });
 
   it('never yields a reserved or empty segment', () => {

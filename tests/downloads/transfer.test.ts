@@ -290,7 +290,70 @@ describe('runTransfer with many write batches', () => {
   });
 });
 
-// With a proxy configured, transfers go through undici and the proxy instead of the direct client.
+// The .part file is opened without following a link planted at its path (issue 15).
+describe('runTransfer and the .part file', () => {
+  async function plantLink(finalPath: string): Promise<string> {
+    const victim = path.join(dir, 'victim.txt');
+    await fs.writeFile(victim, 'precious');
+    await fs.symlink(victim, partPathOf(finalPath));
+    return victim;
+  }
+
+  it('refuses a symbolic link at the .part path of a new transfer and leaves its target alone', async () => {
+    server = await startFakeResultServer({ storage: 'local' });
+    const { url } = server.addFile('chr_1.zip', randomBytes(100_000));
+    const finalPath = path.join(dir, 'chr_1.zip');
+    const victim = await plantLink(finalPath);
+    const error = await failure(runTransfer({ url, finalPath }));
+    expect(error.code).toBe('io');
+    expect(error.message).toBe(
+      'The file could not be written to disk. (chr_1.zip.part is a symbolic link; the download does not write through it and left it alone)',
+    );
+    expect(await fs.readFile(victim, 'utf8')).toBe('precious');
+    expect((await fs.lstat(partPathOf(finalPath))).isSymbolicLink()).toBe(true);
+    await expect(fs.stat(finalPath)).rejects.toThrow();
+  });
+
+  it('refuses a symbolic link planted before a free resume and leaves its target alone', async () => {
+    server = await startFakeResultServer({ storage: 's3' });
+    const data = randomBytes(300_000);
+    const { url } = server.addFile('chr_2.zip', data);
+    const finalPath = path.join(dir, 'chr_2.zip');
+    const { resume } = await brokenTransfer({ url, finalPath }, 100_000);
+    await fs.rm(partPathOf(finalPath));
+    const victim = await plantLink(finalPath);
+    const error = await failure(runTransfer({ url, finalPath, resume }));
+    expect(error.message).toContain('chr_2.zip.part is a symbolic link');
+    expect(await fs.readFile(victim, 'utf8')).toBe('precious');
+  });
+
+  it('does not resume into a .part file that is a hard link to another file', async () => {
+    server = await startFakeResultServer({ storage: 's3' });
+    const { url } = server.addFile('chr_4.zip', randomBytes(300_000));
+    const finalPath = path.join(dir, 'chr_4.zip');
+    const { resume } = await brokenTransfer({ url, finalPath }, 100_000);
+    const victim = path.join(dir, 'victim.bin');
+    await fs.rename(partPathOf(finalPath), victim);
+    await fs.link(victim, partPathOf(finalPath));
+    const before = await fs.readFile(victim);
+    const error = await failure(runTransfer({ url, finalPath, resume }));
+    expect(error.message).toContain('chr_4.zip.part is not a file of this download; it was left alone');
+    expect((await fs.readFile(victim)).equals(before)).toBe(true);
+  });
+
+  it('replaces a stale .part file that cannot be continued, from byte 0', async () => {
+    server = await startFakeResultServer({ storage: 'local' });
+    const data = randomBytes(50_000);
+    const { url } = server.addFile('chr_3.zip', data);
+    const finalPath = path.join(dir, 'chr_3.zip');
+    await fs.writeFile(partPathOf(finalPath), randomBytes(80_000));
+    const result = await runTransfer({ url, finalPath });
+    expect(result.bytes).toBe(data.length);
+    expect(sha256(await fs.readFile(finalPath))).toBe(sha256(data));
+  });
+});
+
+// With a proxy configured, transfers go through undici's ProxyAgent: the same handler, another dispatcher.
 describe('runTransfer through a proxy', () => {
   async function viaProxy(target: FakeResultServer) {
     const proxy = await startForwardProxy(Number(new URL(target.url).port));
@@ -312,10 +375,10 @@ describe('runTransfer through a proxy', () => {
     const { proxy, dispatcher, close } = await viaProxy(server);
     try {
       const finalPath = path.join(dir, 'chr_5.zip');
-      const result = await runTransfer({ url, finalPath, proxyDispatcher: dispatcher });
+      const result = await runTransfer({ url, finalPath, dispatcher });
       expect(result.bytes).toBe(data.length);
       expect(sha256(await fs.readFile(finalPath))).toBe(sha256(data));
-      expect(proxy.seen.length).toBeGreaterThan(0);
+      expect(proxy.seen).toEqual([`CONNECT 127.0.0.1:${new URL(server.url).port}`]);
     } finally {
       await close();
     }
@@ -329,10 +392,11 @@ describe('runTransfer through a proxy', () => {
     const { dispatcher, close } = await viaProxy(server);
     try {
       const finalPath = path.join(dir, 'chr_6.zip');
+      // `proxyDispatcher` is the older name of `dispatcher`: both still work.
       const { broken, resume } = await brokenTransfer({ url, finalPath, proxyDispatcher: dispatcher }, cut);
       expect(broken.code).toBe('interrupted');
       expect((await fs.stat(partPathOf(finalPath))).size).toBe(cut);
-      const result = await runTransfer({ url, finalPath, resume, proxyDispatcher: dispatcher });
+      const result = await runTransfer({ url, finalPath, resume, dispatcher });
       expect(result).toMatchObject({ resumedFromBytes: cut, bytes: data.length });
       expect(sha256(await fs.readFile(finalPath))).toBe(sha256(data));
     } finally {

@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../electron/emulator/index';
 import { withEmulator } from '../support/emulators';
-import { createTestServices, type TestServices } from '../support/services';
+import { createTestServices, reopenServices, type TestServices } from '../support/services';
 import { submitTestJob } from '../support/submit';
 import { until, waitForEvent } from '../support/wait';
 
@@ -19,7 +19,7 @@ afterEach(async () => {
 });
 
 async function open(restartOf?: TestServices): Promise<TestServices> {
-  const services = await createTestServices(restartOf ? { userDataDir: restartOf.userDataDir, secrets: restartOf.secrets } : {});
+  const services = restartOf ? await reopenServices(restartOf) : await createTestServices();
   opened.push(services);
   return services;
 }

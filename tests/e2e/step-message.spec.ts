@@ -1,4 +1,4 @@
-// Server step messages are HTML (cloudgene-api.md 4.4): the component renders their <b> as
+// Server step messages are HTML (docs/server-behaviour.md#steps-and-messages): the component renders their <b> as
 // emphasis (sanitized), never as literal "<b>" text, in every branch it has. The component is
 // compiled on the fly and mounted in a blank page, so no app or server is needed.
 import { expect, test } from '@playwright/test';
@@ -52,7 +52,7 @@ test('step messages render <b> as emphasis in the plain, summary and QC error br
       [message, summaryShown] as const,
     );
 
-  // the QC group of a failed job (server-apps.md §6.3)
+  // the QC group of a failed job (docs/server-behaviour.md#qc-messages)
   const qc = await render({
     type: 1,
     html: 'Excluded sites in total: 131\nRemaining sites in total: 1,209\nSee snps-excluded.txt for details\n<br><b>Error:</b> More than 100 allele switches have been detected. Imputation cannot be started!',

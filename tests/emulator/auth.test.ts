@@ -15,7 +15,7 @@ function decodeClaims(token: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
 }
 
-describe('authentication (cloudgene-api.md 2)', () => {
+describe('authentication (docs/server-behaviour.md#authentication)', () => {
   it('accepts the raw token in X-Auth-Token', async () => {
     const r = await call(emu, 'GET', '/api/v2/jobs', { token: emu.token });
     expect(r.status).toBe(200);

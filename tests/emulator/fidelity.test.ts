@@ -1,5 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- wire JSON is inspected loosely in assertions */
-// Behaviours corrected in cloudgene-api.md / server-apps.md on 2026-12-01 (issue 16, "Fidelity
+// Behaviours corrected in docs/server-behaviour.md / docs/server-behaviour.md on 2026-12-01 (issue 16, "Fidelity
 // round 2"): TOPMed runs genepi utils v1.5.2 and accepts beagle, main.nf's own errors land in the
 // Summary, what a failed or canceled job exports, the Summary's password line, paging, and more.
 import { execFileSync } from 'node:child_process';
@@ -30,7 +30,7 @@ const topmedParts = (file: Buffer, extra: Record<string, string> = {}, name = 'c
 const messages = (job: any, step: number): string[] => job.steps[step].logMessages.map((m: any) => m.message);
 const fileNames = (job: any): string[] => job.outputParams[0].files.map((f: any) => f.name);
 
-describe('TOPMed runs genepi imputationserver-utils v1.5.2 (cloudgene-api.md 5.6)', () => {
+describe('TOPMed runs genepi imputationserver-utils v1.5.2 (docs/server-behaviour.md#submitting-a-job.6)', () => {
   let emu: RunningEmulator;
   beforeAll(async () => {
     const { startEmulator } = await import('../../electron/emulator/index');
@@ -99,7 +99,7 @@ describe("main.nf's own errors land in the Summary (5.6)", () => {
   }
 });
 
-describe('QC message lines that depend on counts (server-apps.md §6.3)', () => {
+describe('QC message lines that depend on counts (docs/server-behaviour.md#qc-messages)', () => {
   it('no typed-only sites and no excluded chunks: neither "Typed only sites" nor "Remaining chunk(s)"', async () => {
     await withEmulator({}, async (emu) => {
       const job = await waitForJob(emu, (await submit(emu, standardParts(chr20))).json().id, finished);
@@ -124,7 +124,7 @@ describe('Summary: the export line (main.nf onComplete)', () => {
   });
 });
 
-describe('what a job exports (cloudgene-api.md 8, items 21-22)', () => {
+describe('what a job exports (docs/server-behaviour.md#emulator-checklist, items 21-22)', () => {
   it('a job canceled after QC exports what it had, lift-over.txt included; no zips', async () => {
     await withEmulator({ flavour: 'topmed' }, async (emu) => {
       // hg19 data on the hg38 panel: QC lifts it over and writes statistics/lift-over.txt

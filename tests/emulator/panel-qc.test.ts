@@ -1,5 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- wire JSON is inspected loosely in assertions */
-// Quality Control against the emulator's reference-panel model (server-apps.md §5, §6.3): the
+// Quality Control against the emulator's reference-panel model (docs/server-behaviour.md#server-limits, §6.3): the
 // problems injected into a cohort are what the QC messages count and what snps-excluded.txt lists.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';

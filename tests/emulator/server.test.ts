@@ -94,7 +94,7 @@ describe('GET /api/v2/server/counters (3.2)', () => {
   });
 });
 
-describe('GET /api/v2/server/apps/{id} (3.3, server-apps.md §7)', () => {
+describe('GET /api/v2/server/apps/{id} (3.3, docs/server-behaviour.md#form-inputs)', () => {
   it('is 401 anonymous even though the route is anonymous-capable', async () => {
     const r = await call(michigan, 'GET', '/api/v2/server/apps/imputationserver2');
     expect(r.status).toBe(401);

@@ -1,5 +1,5 @@
 // The headline of a failed job names the reason, not Cloudgene's generic "Pipeline execution
-// failed." / "Imputation job failed." lines (cloudgene-api.md 4.4, 5.6), on both servers.
+// failed." / "Imputation job failed." lines (docs/server-behaviour.md#steps-and-messages, 5.6), on both servers.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

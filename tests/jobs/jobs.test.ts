@@ -124,7 +124,7 @@ describe('watching a job', () => {
       () => services.notifications.filter((n) => n.kind === 'job-canceled'),
       (list) => list.length === 1,
     );
-    // cancel on a finished job is a no-op on the server (cloudgene-api.md 3.7)
+    // cancel on a finished job is a no-op on the server (docs/server-behaviour.md#cancel)
     expect((await services.handlers['jobs:cancel']({ serverId, jobId })).state).toBe(6);
     await services.watcher.tick(); // and the watcher sees it again
     expect(services.notifications.filter((n) => n.kind === 'job-canceled')).toHaveLength(1);

@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../electron/emulator/index';
 import { withEmulator } from '../support/emulators';
-import { createTestServices, type TestServices } from '../support/services';
+import { createTestServices, reopenServices, type TestServices } from '../support/services';
 import { submitTestJob } from '../support/submit';
 import { until } from '../support/wait';
 
@@ -21,7 +21,7 @@ afterEach(async () => {
 
 /** A "restart" opens new services on the same user-data folder and the same keychain. */
 async function open(restartOf?: TestServices): Promise<TestServices> {
-  const services = await createTestServices(restartOf ? { userDataDir: restartOf.userDataDir, secrets: restartOf.secrets } : {});
+  const services = restartOf ? await reopenServices(restartOf) : await createTestServices();
   opened.push(services);
   return services;
 }

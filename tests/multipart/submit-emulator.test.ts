@@ -74,7 +74,7 @@ describe('submitJob against the emulator', () => {
 
     const job = await client.job(result.jobId);
     expect(job.applicationId).toBe('imputationserver2');
-    expect(job.name).toBe('study &lt;A&gt;'); // the server HTML-escapes job-name (cloudgene-api.md 5.2)
+    expect(job.name).toBe('study &lt;A&gt;'); // the server HTML-escapes job-name (docs/server-behaviour.md#escaped-values)
     expect(job.userAgent).toBe('ImputationDesktop/0.1.0 (test)');
     const snapshot = emu.control.getJob(result.jobId)!;
     expect(snapshot.inputFiles.map((f) => f.split('/').pop()).sort()).toEqual(['chr20.vcf.gz', 'chr21.vcf.gz']);

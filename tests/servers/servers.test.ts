@@ -82,7 +82,8 @@ describe('adding a server', () => {
     const view = await add(michigan.url, user.token);
     expect(view).toMatchObject({
       kind: 'custom',
-      label: 'Michigan Imputation Server 2',
+      // named by its host, not by the name the server gives itself
+      label: new URL(michigan.url).host,
       url: michigan.url,
       serverName: 'Michigan Imputation Server 2',
       user: { username: user.username, fullName: expect.stringContaining('Test User') },
@@ -97,6 +98,20 @@ describe('adding a server', () => {
       expect(await readFile(path.join(services.userDataDir, name), 'utf8')).not.toContain(user.token);
     }
     expect(services.events.at(-1)?.channel).toBe('servers:changed');
+  });
+
+  it('refuses the name of a preset server for a custom server, however it is spelled, before asking the server', async () => {
+    for (const label of ['TOPMed Imputation Server', 'michigan imputation server', ' Michigan  Imputation Server 2 ', 'ＴＯＰＭｅｄ Imputation\u200b Server']) {
+      const error = await expectAppError(add(michigan.url, account(michigan).token, label), 'invalid-request');
+      expect(error.message).toMatch(/name of a built-in server/);
+    }
+    expect(await services.handlers['servers:list']({})).toEqual([]);
+    const view = await add(michigan.url, account(michigan).token, 'Michigan (our mirror)');
+    await expectAppError(
+      Promise.resolve().then(() => services.handlers['servers:update']({ id: view.id, label: 'Michigan Imputation Server 2' })),
+      'invalid-request',
+    );
+    expect((await services.handlers['servers:update']({ id: view.id, label: 'Lab' })).label).toBe('Lab');
   });
 
   it('reads the TOPMed spellings (user.fullName, maintenance)', async () => {

@@ -81,3 +81,8 @@ export async function createTestServices(overrides: Partial<Ports> = {}, options
     },
   };
 }
+
+/** A "restart" of the app: new services on the same user-data folder and the same keychain. */
+export function reopenServices(previous: TestServices, overrides: Partial<Ports> = {}, options: ServiceOptions = {}): Promise<TestServices> {
+  return createTestServices({ userDataDir: previous.userDataDir, secrets: previous.secrets, ...overrides }, options);
+}

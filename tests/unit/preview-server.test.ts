@@ -34,10 +34,10 @@ function get(pathAndQuery: string, headers: Record<string, string> = {}): Promis
   });
 }
 
-function connect(key: string, origin: string | undefined): Promise<WebSocket> {
+function connect(key: string, origin: string | undefined, host?: string): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(`${preview.origin.replace('http', 'ws')}/ws?key=${encodeURIComponent(key)}`, {
-      headers: origin ? { Origin: origin } : {},
+      headers: { ...(origin ? { Origin: origin } : {}), ...(host ? { Host: host } : {}) },
     });
     socket.once('open', () => resolve(socket));
     socket.once('unexpected-response', (_request, response) => reject(new Error(`HTTP ${response.statusCode}`)));
@@ -61,6 +61,23 @@ describe('browser preview server', () => {
     expect((await get('/../../etc/passwd')).status).toBe(404);
   });
 
+  it('answers a malformed percent-encoding with 400 and keeps serving', async () => {
+    expect((await get('/assets/%E0%A4%A')).status).toBe(400);
+    expect((await get('/%zz')).status).toBe(400);
+    expect((await get('/assets/app.js%00')).status).toBe(400);
+    expect((await get(`/?key=${preview.key}`)).status).toBe(200);
+  });
+
+  it('survives a WebSocket frame larger than it accepts', async () => {
+    const socket = await connect(preview.key, preview.origin);
+    const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+    socket.send('x'.repeat(2 * 1024 * 1024));
+    expect(await closed).toBe(1009);
+    const again = await connect(preview.key, preview.origin);
+    again.close();
+    expect((await get(`/?key=${preview.key}`)).status).toBe(200);
+  });
+
   it('refuses a foreign Host header (DNS rebinding)', async () => {
     expect((await get(`/?key=${preview.key}`, { Host: 'evil.example' })).status).toBe(403);
   });
@@ -70,6 +87,9 @@ describe('browser preview server', () => {
     await expect(connect('wrong-key', preview.origin)).rejects.toThrow('403');
     await expect(connect(preview.key, 'https://evil.example')).rejects.toThrow('403');
     await expect(connect(preview.key, undefined)).rejects.toThrow('403');
+    // the right key and Origin, but a foreign Host (a DNS-rebinding page): refused at the upgrade
+    await expect(connect(preview.key, preview.origin, 'evil.example')).rejects.toThrow('403');
+    (await connect(preview.key, preview.origin)).close(); // and the genuine one still connects
   });
 
   it('answers invoke messages with the same envelopes as Electron IPC', async () => {
@@ -84,6 +104,18 @@ describe('browser preview server', () => {
       socket.send(JSON.stringify({ type: 'invoke', id: 8, channel: 'files:register', payload: { paths: 5 } }));
     });
     expect(bad).toMatchObject({ id: 8, envelope: { ok: false, error: { code: 'invalid-request' } } });
+    // the preview's surface: its in-app browser, no native dialogs and no drops from preload
+    for (const [id, channel] of [
+      [9, 'files:openDialog'],
+      [10, 'servers:chooseDownloadDir'],
+      [11, 'files:registerDropped'],
+    ] as const) {
+      const answer = await new Promise<unknown>((resolve) => {
+        socket.once('message', (data) => resolve(JSON.parse(data.toString())));
+        socket.send(JSON.stringify({ type: 'invoke', id, channel, payload: {} }));
+      });
+      expect(answer, channel).toMatchObject({ id, envelope: { ok: false, error: { code: 'unknown-channel' } } });
+    }
     socket.close();
   });
 });

@@ -44,7 +44,7 @@ describe('running time', () => {
   });
 });
 
-describe('queue position (cloudgene-api.md 4.3: 0-based = jobs ahead)', () => {
+describe('queue position (docs/server-behaviour.md#queue-position: 0-based = jobs ahead)', () => {
   it('shows jobs ahead', () => {
     expect(queueText(3)).toBe('3 jobs ahead');
     expect(queueText(1)).toBe('1 job ahead');
@@ -74,7 +74,7 @@ describe('results deadline', () => {
   });
 });
 
-describe('step messages (cloudgene-api.md 4.4, server-apps.md 6)', () => {
+describe('step messages (docs/server-behaviour.md#steps-and-messages)', () => {
   const bar =
     '<b>Phasing with Eagle (1/4)</b><br><div class="progress" style="width: 100%; margin-top: 15px;">\t<div class="progress-bar bg-success" style="width: 25.0%;"></div>\t<div class="progress-bar bg-primary" style="width: 0.0%;"></div>\t<div class="progress-bar bg-light" style="width: 75.0%;"></div></div>';
 

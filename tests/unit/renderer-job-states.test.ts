@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { canCancel, canDelete, canRestart, isLive, stateInfo, stateGroups } from '../../renderer/src/lib/jobs/job-states';
 
-describe('job state labels (cloudgene-api.md 4.2)', () => {
+describe('job state labels (docs/server-behaviour.md#job-states)', () => {
   it('gives every state a clear label, a tone and a filter group', () => {
     const table = [-1, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((state) => {
       const info = stateInfo(state);

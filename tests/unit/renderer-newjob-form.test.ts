@@ -6,7 +6,7 @@ import { addFiles, totalSize } from '../../renderer/src/lib/newjob/file-list';
 import { checkedOnly, missingTerms, preflightKey, settleValues, submittedValues, withValue } from '../../renderer/src/lib/newjob/form-values';
 import { submitBlockers, type SubmitGate } from '../../renderer/src/lib/newjob/preflight-view';
 
-// The Michigan form as newJob:form serves it (server-apps.md 2.2, 3.1, 4.2), shortened to three panels.
+// The Michigan form as newJob:form serves it (docs/server-behaviour.md#form-inputs, #reference-panels, #populations), shortened to three panels.
 const fields: FormField[] = [
   {
     kind: 'select',

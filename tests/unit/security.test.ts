@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { CONTENT_SECURITY_POLICY, decideNavigation, decidePermission, decideWindowOpen, isTrustedSender } from '../../electron/main/security';
 import { createWindowOptions } from '../../electron/main/window-options';
@@ -5,7 +6,7 @@ import { isAllowedExternalUrl } from '../../electron/services/security/external-
 
 describe('window options', () => {
   it('sets every security option explicitly', () => {
-    const { webPreferences } = createWindowOptions({ preloadPath: '/app/preload.cjs', darkBackground: false });
+    const { webPreferences } = createWindowOptions({ preloadPath: '/app/preload.cjs', darkBackground: false, devTools: false });
     expect(webPreferences).toMatchObject({
       preload: '/app/preload.cjs',
       contextIsolation: true,
@@ -16,7 +17,10 @@ describe('window options', () => {
       webSecurity: true,
       allowRunningInsecureContent: false,
       webviewTag: false,
+      devTools: false,
+      disableBlinkFeatures: 'Auxclick',
     });
+    expect(createWindowOptions({ preloadPath: '/p', darkBackground: true, devTools: true }).webPreferences?.devTools).toBe(true);
   });
 });
 
@@ -25,6 +29,16 @@ describe('content security policy', () => {
     expect(CONTENT_SECURITY_POLICY).not.toContain('unsafe-eval');
     expect(CONTENT_SECURITY_POLICY).toMatch(/script-src 'self'(;|$)/);
     expect(CONTENT_SECURITY_POLICY).toContain("object-src 'none'");
+  });
+
+  it('is also a <meta> in index.html, the same policy but frame-ancestors (which a meta cannot carry)', async () => {
+    const html = await readFile(new URL('../../renderer/index.html', import.meta.url), 'utf8');
+    const metas = [...html.matchAll(/<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]*)"/g)];
+    expect(metas).toHaveLength(1);
+    const withoutFrameAncestors = CONTENT_SECURITY_POLICY.split('; ').filter((directive) => !directive.startsWith('frame-ancestors'));
+    expect(metas[0]![1]!.split('; ')).toEqual(withoutFrameAncestors);
+    // before the first script, so it applies to it
+    expect(html.indexOf('Content-Security-Policy')).toBeLessThan(html.indexOf('<script'));
   });
 });
 
@@ -77,5 +91,34 @@ describe('tray', () => {
     expect(trayModel(1).items[1]!.label).toBe('1 job waiting or running');
     expect(trayModel(3).tooltip).toBe('Imputation Desktop: 3 jobs waiting or running');
     expect(trayModel(3).items[1]!.enabled).toBe(false);
+  });
+});
+
+describe('application menu', () => {
+  it('has DevTools and reload only when run from source, and Help opens the documentation', async () => {
+    const { appMenuTemplate } = await import('../../electron/main/app-menu');
+    const opened: string[] = [];
+    const text = (isPackaged: boolean, isMac = false) =>
+      JSON.stringify(appMenuTemplate({ isMac, isPackaged, openLink: (url) => opened.push(url) }), (key, value: unknown) =>
+        key === 'click' ? undefined : value,
+      );
+    expect(text(false)).toContain('toggleDevTools');
+    expect(text(true)).not.toMatch(/toggleDevTools|reload/i);
+    expect(text(true, true)).toContain('"appMenu"');
+    expect(text(true, false)).not.toContain('"appMenu"');
+    const help = appMenuTemplate({ isMac: false, isPackaged: true, openLink: (url) => opened.push(url) }).find((item) => item.role === 'help')!;
+    for (const item of help.submenu as Array<{ click: () => void }>) item.click();
+    expect(opened.every((url) => isAllowedExternalUrl(url))).toBe(true);
+    expect(opened).toHaveLength(2);
+  });
+});
+
+describe('notification text', () => {
+  it('escapes markup for libnotify on Linux only', async () => {
+    const { notificationText } = await import('../../electron/main/notification-text');
+    expect(notificationText('<b>A & B</b>', 'linux')).toBe('&lt;b&gt;A &amp; B&lt;/b&gt;');
+    expect(notificationText('&amp;', 'linux')).toBe('&amp;amp;');
+    expect(notificationText('<b>A & B</b>', 'darwin')).toBe('<b>A & B</b>');
+    expect(notificationText('<b>A & B</b>', 'win32')).toBe('<b>A & B</b>');
   });
 });

@@ -131,6 +131,25 @@ describe('uploads', () => {
     expect(await services.servers.client(serverId).allJobs()).toEqual([]); // none of these reached the server
   });
 
+  it('checks the token right before uploading; a new token and "Submit again" send it with the same password', async () => {
+    const fileId = await bigFile(8);
+    await services.handlers['newJob:form']({ serverId }); // the form was read while the token worked
+    emulator.control.expireTokens();
+    const upload = await services.handlers['uploads:start']({ serverId, ...form, fileIds: [fileId], jobName: 'needs a token', password: { mode: 'generate' } });
+    const refused = await finished(upload.id);
+    expect(refused).toMatchObject({ state: 'failed', bytesSent: 0, error: { code: 'unauthorized' } });
+    expect(refused.error!.message).toBe('Your token has expired or was replaced; paste a new one. Nothing was uploaded.');
+    expect((await services.handlers['servers:list']({}))[0]!.status).toBe('expired');
+    const pending = services.keytar!.accounts().filter((account) => account.startsWith('job-password-pending:'));
+    expect(pending).toEqual([]); // the password is kept only once the upload really starts
+
+    await services.handlers['servers:replaceToken']({ id: serverId, token: emulator.control.createApiToken(emulator.username) });
+    await services.handlers['uploads:retry']({ id: upload.id });
+    const sent = await finished(upload.id);
+    expect(sent).toMatchObject({ state: 'submitted', passwordState: 'keychain' });
+    expect(await services.secrets.get(secretAccounts.jobPassword(emulator.url, sent.jobId!))).toBe(emulator.control.getJob(sent.jobId!)?.password);
+  });
+
   it('stops before uploading when the job limit is reached', async () => {
     await services.handlers['servers:update']({ id: serverId, liveJobLimit: 1 });
     const first = await services.handlers['uploads:start']({

@@ -1,4 +1,4 @@
-// The files Minimac4 4.x and the pipeline's compression step write per chromosome (server-apps.md
+// The files Minimac4 4.x and the pipeline's compression step write per chromosome (docs/server-behaviour.md
 // §6.5; imputationserver2 minimac4.nf `--format GT,DS,GP,HDS --all-typed-sites`,
 // compression_encryption_vcf.nf adds ##mis_* lines): chrN.dose.vcf.gz, chrN.info.gz (sites only,
 // the same INFO) and, with `meta`, chrN.empiricalDose.vcf.gz. Values are made up but shaped like

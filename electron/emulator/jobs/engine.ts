@@ -39,7 +39,7 @@ export interface NewJobInput {
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 
-/** `job-YYYYMMDD-HHMMSS-mmm` in local server time (cloudgene-api.md 1). */
+/** `job-YYYYMMDD-HHMMSS-mmm` in local server time (docs/server-behaviour.md#conventions). */
 export function formatJobId(ms: number): string {
   const d = new Date(ms);
   return `job-${d.getFullYear()}${pad(d.getMonth() + 1)}${pad(d.getDate())}-${pad(d.getHours())}${pad(d.getMinutes())}${pad(d.getSeconds())}-${pad(d.getMilliseconds(), 3)}`;
@@ -118,7 +118,7 @@ export class JobEngine {
     }
     job.log.push(`Job submitted at ${new Date(now).toISOString()}`);
     if (!input.params.panel) {
-      // Initialization fails while resolving the app link: state 5 before the first GET (cloudgene-api.md 5.4).
+      // Initialization fails while resolving the app link: state 5 before the first GET (docs/server-behaviour.md#checked-later).
       job.log.push(`Initialization failed: Application ${input.params.refpanel} is not installed or wrong permissions.`);
       this.persist(job, JobState.FAILED, now);
       return job;
@@ -148,7 +148,7 @@ export class JobEngine {
     };
   }
 
-  /** 0-based count of waiting jobs in front of each queued job (cloudgene-api.md 4.3). */
+  /** 0-based count of waiting jobs in front of each queued job (docs/server-behaviour.md#queue-position). */
   private updatePositions(): void {
     let waiting = 0;
     for (const job of this.queue) {
@@ -288,7 +288,7 @@ export class JobEngine {
     return this.queue.length;
   }
 
-  /** GET .../cancel: 6 for live jobs, a no-op otherwise (cloudgene-api.md 3.7). */
+  /** GET .../cancel: 6 for live jobs, a no-op otherwise (docs/server-behaviour.md#cancel). */
   cancel(job: Job): void {
     if (!isLive(job.state)) return;
     const at = this.clock.now();
@@ -347,7 +347,7 @@ export class JobEngine {
     this.runs.clear();
   }
 
-  /** 4 → 8 and 5/6 → 9 after `notificationAfterDays`; 8/9 → 7 at `deletedOn` (cloudgene-api.md 4.2). */
+  /** 4 → 8 and 5/6 → 9 after `notificationAfterDays`; 8/9 → 7 at `deletedOn` (docs/server-behaviour.md#job-states). */
   private applyRetention(now: number): void {
     const { notificationAfterDays, retireAfterDays } = this.config.retention;
     for (const job of this.jobs.values()) {

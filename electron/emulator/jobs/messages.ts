@@ -1,4 +1,4 @@
-// Texts of the imputationserver2 steps (server-apps.md §6). The QC report's texts are in qc-report.ts.
+// Texts of the imputationserver2 steps (docs/server-behaviour.md#pipeline-messages). The QC report's texts are in qc-report.ts.
 
 /** Java's Double.toString for the template's `(completed/(double)total)*100`: 25.0, 33.33333333333333. */
 function javaPercent(part: number, total: number): string {
@@ -24,7 +24,7 @@ export function progressBar(label: string, done: number, total: number, failed =
 export const STATUS_RUNNING = 'Processing data...';
 export const STATUS_KILLED = 'Data processing failed.';
 
-// main.nf's own checks, before any process runs (cloudgene-api.md 5.6); the same texts on TOPMed.
+// main.nf's own checks, before any process runs (docs/server-behaviour.md#submitting-a-job.6); the same texts on TOPMed.
 export const PHASING_OPTIONS = "For phasing, only options 'eagle', 'beagle' or 'no_phasing' are allowed.";
 export const NO_VCF_GZ = 'No vcf.gz input files detected.';
 export const PHASING_ENGINES = ['eagle', 'beagle', 'no_phasing'];

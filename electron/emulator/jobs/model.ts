@@ -1,7 +1,7 @@
 import type { RefPanel } from '../apps';
 import { humanSize } from '../human-size';
 
-// Cloudgene job states (cloudgene-api.md 4.2).
+// Cloudgene job states (docs/server-behaviour.md#job-states).
 export const JobState = {
   DEAD: -1,
   WAITING: 1,
@@ -168,7 +168,7 @@ function outputJson(job: Job, ctx: SerializeContext) {
   };
 }
 
-/** The full job JSON of cloudgene-api.md 4.1 (details, status, cancel, delete, live list items). */
+/** The full job JSON of docs/server-behaviour.md#job-fields (details, status, cancel, delete, live list items). */
 export function jobJson(job: Job, ctx: SerializeContext): Record<string, unknown> {
   const live = !job.persisted;
   return {
@@ -192,7 +192,7 @@ export function jobJson(job: Job, ctx: SerializeContext): Record<string, unknown
   };
 }
 
-/** List items of jobs not in the queue come from a lightweight DB query (cloudgene-api.md 3.5). */
+/** List items of jobs not in the queue come from a lightweight DB query (docs/server-behaviour.md#job-list). */
 export function lightJobJson(job: Job, ctx: SerializeContext): Record<string, unknown> {
   return { ...jobJson(job, ctx), positionInQueue: -1, username: null, steps: [], outputParams: [] };
 }

@@ -1,4 +1,4 @@
-// The job's `output` folder, written as the pipeline publishes it (cloudgene-api.md 4.5): QC files
+// The job's `output` folder, written as the pipeline publishes it (docs/server-behaviour.md#output-files): QC files
 // when Quality Control ends (also when it fails), one password-protected chr_N.zip per chromosome
 // as compression finishes it. Whatever is in the folder when the job ends is exported, so a failed
 // or canceled job exports what it had.

@@ -1,5 +1,5 @@
 // The input-validation limits the emulated pipeline enforces. Both servers run genepi
-// imputationserver-utils (TOPMed v1.5.2, cloudgene-api.md 5.6 "Which utils does TOPMed run?"):
+// imputationserver-utils (TOPMed v1.5.2, docs/server-behaviour.md#submitting-a-job.6 "Which utils does TOPMed run?"):
 // at most 50,000 samples, no SNP-density rule, and main.nf accepts beagle on both. TOPMed's
 // 25,000-sample and 20,000-SNPs-per-chunk figures are policy, not pipeline checks.
 import { limitsFor } from '../../services/vcf/index';

@@ -1,4 +1,4 @@
-// What QualityControlCommand prints (server-apps.md §6.3): the step messages Cloudgene shows, and
+// What QualityControlCommand prints (docs/server-behaviour.md#qc-messages): the step messages Cloudgene shows, and
 // the same report as the raw `::message::` / `::group::` lines the pipeline publishes as
 // qc_report.txt (imputationserver2 tests/main.qc.nf.test.snap).
 import type { ChunkCounts, QcCounts } from './site-qc';

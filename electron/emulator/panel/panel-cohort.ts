@@ -50,7 +50,7 @@ export interface PanelCohort {
   text: string;
   sampleIds: string[];
   sites: CohortSite[];
-  /** What the QC step must report for this file (server-apps.md §6.3 names). */
+  /** What the QC step must report for this file (docs/server-behaviour.md#qc-messages names). */
   expected: {
     match: number;
     alleleSwitch: number;

@@ -1,5 +1,5 @@
 // The emulator's reference panel: a small, deterministic stand-in for a panel's site list, so the
-// Quality Control step can compare uploads with "the panel" (server-apps.md §5, §6.3).
+// Quality Control step can compare uploads with "the panel" (docs/server-behaviour.md#server-limits, §6.3).
 //
 // Sites sit on a 1 kb grid (positions ending in 500, in hg19 coordinates) across chromosomes 1-22
 // and X. Each grid position is either a panel site, with REF, ALT and an allele frequency from a

@@ -106,7 +106,7 @@ export async function verifyToken(ctx: RequestContext): Promise<void> {
     const u = caller.user;
     sendJson(ctx.res, 200, {
       valid: true,
-      // The constant is passed through unformatted: the literal %s reaches the client (2.4).
+      // The constant is passed through unformatted: the literal %s reaches the client (docs/server-behaviour.md#token-endpoints).
       message: 'API Token was created by %s and is valid.',
       username: u.username,
       name: u.fullName,

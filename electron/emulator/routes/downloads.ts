@@ -50,7 +50,7 @@ function s3Signature(ctx: RequestContext, key: string, date: string): string {
 
 const s3Key = (job: Job, file: OutputFile): string => `${job.id}/output/${file.name}`;
 
-/** Spends one credit, then streams (local) or redirects to a pre-signed URL (s3) (cloudgene-api.md 6.4). */
+/** Spends one credit, then streams (local) or redirects to a pre-signed URL (s3) (docs/server-behaviour.md#downloads-and-credits). */
 async function serveFile(ctx: RequestContext, job: Job, file: OutputFile): Promise<void> {
   const { state, res } = ctx;
   if (file.count === 0) {

@@ -7,7 +7,7 @@ import { sendJson, sendShapeA, sendShapeB, sendText } from '../responses';
 
 const PAGE_SIZE = 15;
 
-/** Caller for /api/v2/jobs/**: auth, then 503 for non-admins in maintenance (cloudgene-api.md 7). */
+/** Caller for /api/v2/jobs/**: auth, then 503 for non-admins in maintenance (docs/server-behaviour.md#maintenance). */
 function jobsCaller(ctx: RequestContext, allowApiToken = true): EmulatorUser | null {
   const user = requireUser(ctx, allowApiToken);
   if (!user) return null;
@@ -32,7 +32,7 @@ function ownJob(ctx: RequestContext, user: EmulatorUser, id: string): Job | null
   return job;
 }
 
-/** GET /api/v2/jobs[?page=N] (cloudgene-api.md 3.5). */
+/** GET /api/v2/jobs[?page=N] (docs/server-behaviour.md#job-list). */
 export function listJobs(ctx: RequestContext): void {
   const user = jobsCaller(ctx);
   if (!user) return;

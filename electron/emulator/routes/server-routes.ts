@@ -5,7 +5,7 @@ import { sendJson, sendShapeA, sendShapeB } from '../responses';
 
 const FOOTER = '<p>Emulated Cloudgene 3 server for Imputation Desktop (local, no real data leaves this machine).</p>';
 
-/** GET /api/v2/server (cloudgene-api.md 3.1): upstream hand-built JSON vs TOPMed's NON_NULL record. */
+/** GET /api/v2/server (docs/server-behaviour.md#server-info): upstream hand-built JSON vs TOPMed's NON_NULL record. */
 export function getServer(ctx: RequestContext): void {
   const { state } = ctx;
   const caller = ctx.caller();
@@ -70,7 +70,7 @@ export function getCounters(ctx: RequestContext): void {
   });
 }
 
-/** GET /api/v2/server/apps/{appId} (cloudgene-api.md 3.3). */
+/** GET /api/v2/server/apps/{appId} (docs/server-behaviour.md#app-form). */
 export function getApp(ctx: RequestContext): void {
   const user = requireUser(ctx); // anonymous-capable route, but it needs a user internally (401)
   if (!user) return;

@@ -54,7 +54,7 @@ async function parseMultipart(ctx: RequestContext, uploadDir: string): Promise<P
     req.socket.destroy();
   });
   const bb = busboy({ headers: req.headers, defParamCharset: 'utf8', limits: { fieldSize: 1 << 20, fields: 1000, files: 100_000 } });
-  // Every occurrence of `input-` goes, not only a leading one (JobParameterParser, cloudgene-api.md 5.2).
+  // Every occurrence of `input-` goes, not only a leading one (JobParameterParser, docs/server-behaviour.md#escaped-values).
   const cleanName = (name: string) => escapeHtml(name).replaceAll('input-', '');
   bb.on('field', (name, value) => {
     const id = cleanName(name);
@@ -89,7 +89,7 @@ async function parseMultipart(ctx: RequestContext, uploadDir: string): Promise<P
   return dropped ? 'dropped' : form;
 }
 
-/** POST /api/v2/jobs/submit/{app} (cloudgene-api.md 5). */
+/** POST /api/v2/jobs/submit/{app} (docs/server-behaviour.md#submitting-a-job). */
 export async function submitJob(ctx: RequestContext): Promise<void> {
   const { req, res, state } = ctx;
   const type = String(req.headers['content-type'] ?? '');
@@ -112,7 +112,7 @@ export async function submitJob(ctx: RequestContext): Promise<void> {
     return;
   }
   // The security filter refuses a missing, garbage or expired token before the body is read: the
-  // answer goes out while the client is still sending, then the connection is closed (5.3).
+  // answer goes out while the client is still sending, then the connection is closed (docs/server-behaviour.md#submit-answers).
   const caller = ctx.caller();
   if (caller.kind === 'anonymous' || caller.kind === 'invalid') {
     res.setHeader('Connection', 'close');
@@ -181,7 +181,7 @@ export async function submitJob(ctx: RequestContext): Promise<void> {
       phasing: text('phasing', 'eagle') || 'eagle',
       mode: text('mode', 'imputation') || 'imputation',
       r2Filter: text('r2Filter', '0') || '0',
-      aesEncryption: present('aesEncryption'), // checkbox present means true, whatever the value (5.2)
+      aesEncryption: present('aesEncryption'), // checkbox present means true, whatever the value (docs/server-behaviour.md#escaped-values)
       meta: present('meta'),
       password: givenPassword ? escapeHtml(givenPassword) : randomJobPassword(),
       passwordGiven: Boolean(givenPassword),

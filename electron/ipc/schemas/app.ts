@@ -45,7 +45,7 @@ export const notice = z.object({
 export type Notice = z.infer<typeof notice>;
 
 export const preferences = z.object({
-  /** How often live jobs are polled (cloudgene-api.md 6.1: the web page polls every 20 s). */
+  /** How often live jobs are polled (docs/server-behaviour.md#polling: the web page polls every 20 s). */
   pollIntervalSeconds: z.number().int().min(10).max(300),
   notify: z.object({
     succeeded: z.boolean(),

@@ -1,7 +1,7 @@
 // Jobs as the window sees them: part of the IPC contract (electron/ipc/contract.ts). Pure TypeScript (zod only).
 import { z } from 'zod';
 
-/** One job in a list (cloudgene-api.md 4; states 4.2). Times are epoch ms on the server's clock. */
+/** One job in a list (docs/server-behaviour.md#job-fields; states #job-states). Times are epoch ms on the server's clock. */
 export const jobSummary = z.object({
   serverId: z.string(),
   serverLabel: z.string(),

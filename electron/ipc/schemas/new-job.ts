@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ipcErrorCodes } from './errors';
 
 const option = z.object({ value: z.string(), label: z.string() });
-/** One input of the server's app form (cloudgene-api.md 3.3), in the server's order. */
+/** One input of the server's app form (docs/server-behaviour.md#app-form), in the server's order. */
 export const formField = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('select'), id: z.string(), label: z.string(), details: z.string().nullable(), options: z.array(option), initial: z.string() }),
   /** A list bound to another field: its options depend on that field's value (populations per panel). */

@@ -1,8 +1,8 @@
-// Turns an HTTP answer or a transport failure into a CloudgeneError (cloudgene-api.md 1.1, 2.3).
+// Turns an HTTP answer or a transport failure into a CloudgeneError (docs/server-behaviour.md#error-shapes, #auth-failures).
 import { errors as undiciErrors } from 'undici';
 import { CloudgeneError } from './errors';
 
-/** Cloudgene's per-user concurrency limit is a 400, not a 429 (cloudgene-api.md 5.3). */
+/** Cloudgene's per-user concurrency limit is a 400, not a 429 (docs/server-behaviour.md#submit-answers). */
 const JOB_LIMIT_MESSAGE = /^Only \d+ jobs? per user can be executed simultaneously/i;
 
 export interface ErrorBody {
@@ -34,7 +34,7 @@ export function errorFromStatus(status: number, body: ErrorBody): CloudgeneError
   if (status === 401) return new CloudgeneError('unauthorized', init);
   if (status === 403) {
     // Shape A "Access denied." is an ownership check; shape B "Forbidden" comes from the security
-    // layer for a valid JWT whose API token was revoked or replaced (cloudgene-api.md 2.3).
+    // layer for a valid JWT whose API token was revoked or replaced (docs/server-behaviour.md#auth-failures).
     const securityLayer = !body.applicationError && body.message !== undefined && /^forbidden\.?$/i.test(body.message.trim());
     return new CloudgeneError(securityLayer ? 'token-revoked' : 'forbidden', init);
   }

@@ -1,4 +1,4 @@
-// The Cloudgene 3 REST client (cloudgene-api.md). undici request() only; every answer is
+// The Cloudgene 3 REST client (docs/server-behaviour.md). undici request() only; every answer is
 // validated by a schema and every failure becomes a CloudgeneError.
 import { request, type Dispatcher } from 'undici';
 import type { z } from 'zod';
@@ -80,7 +80,7 @@ export class CloudgeneClient implements SubmitTarget {
     this.dispatcher = options.dispatcher ?? createDispatcher();
   }
 
-  /** Server name, maintenance flag and the signed-in user (3.1). Works without a token. */
+  /** Server name, maintenance flag and the signed-in user (docs/server-behaviour.md#server-info). Works without a token. */
   server(options?: CallOptions): Promise<ServerInfo> {
     return this.call({ method: 'GET', path: '/api/v2/server', schema: serverInfoSchema, auth: 'optional', ...options });
   }
@@ -89,7 +89,7 @@ export class CloudgeneClient implements SubmitTarget {
     return this.call({ method: 'GET', path: '/api/v2/server/counters', schema: countersSchema, auth: 'none', ...options });
   }
 
-  /** The app form; a bare id resolves to the newest installed version (3.3). */
+  /** The app form; a bare id resolves to the newest installed version (docs/server-behaviour.md#app-form). */
   app(appId = 'imputationserver2', options?: CallOptions): Promise<AppDefinition> {
     return this.call({
       method: 'GET',
@@ -100,13 +100,13 @@ export class CloudgeneClient implements SubmitTarget {
     });
   }
 
-  /** One page of 15 jobs, newest first (3.5). Without a page the server returns every job. */
+  /** One page of 15 jobs, newest first (docs/server-behaviour.md#job-list). Without a page the server returns every job. */
   jobs(query: { page?: number } = {}, options?: CallOptions): Promise<JobPage> {
     const path = query.page === undefined ? '/api/v2/jobs' : `/api/v2/jobs?page=${Math.max(1, Math.floor(query.page))}`;
     return this.call({ method: 'GET', path, schema: jobPageSchema, auth: 'required', ...options });
   }
 
-  /** Every job of the user. Finished jobs come as light items without steps or files (3.5). */
+  /** Every job of the user. Finished jobs come as light items without steps or files (docs/server-behaviour.md#job-list). */
   async allJobs(options?: CallOptions): Promise<Job[]> {
     return (await this.jobs({}, options)).data;
   }
@@ -115,7 +115,7 @@ export class CloudgeneClient implements SubmitTarget {
     return this.call({ method: 'GET', path: `/api/v2/jobs/${segment(id)}`, schema: jobSchema, auth: 'required', ...options });
   }
 
-  /** Same JSON as job() in Cloudgene 3 (3.6). */
+  /** Same JSON as job() in Cloudgene 3 (docs/server-behaviour.md#job-details). */
   jobStatus(id: string, options?: CallOptions): Promise<Job> {
     return this.call({
       method: 'GET',
@@ -126,7 +126,7 @@ export class CloudgeneClient implements SubmitTarget {
     });
   }
 
-  /** A GET on the server; a no-op answering the unchanged job when it already finished (3.7). */
+  /** A GET on the server; a no-op answering the unchanged job when it already finished (docs/server-behaviour.md#cancel). */
   cancel(id: string, options?: CallOptions): Promise<Job> {
     return this.call({
       method: 'GET',
@@ -137,7 +137,7 @@ export class CloudgeneClient implements SubmitTarget {
     });
   }
 
-  /** Only for dead (-1) jobs; anything else is 400 "Job <id> is not pending." (3.8). */
+  /** Only for dead (-1) jobs; anything else is 400 "Job <id> is not pending." (docs/server-behaviour.md#restart). */
   restart(id: string, options?: CallOptions): Promise<MessageAnswer> {
     return this.call({
       method: 'GET',
@@ -148,7 +148,7 @@ export class CloudgeneClient implements SubmitTarget {
     });
   }
 
-  /** Needs a login access token: the server answers an API token with 403 (2.2, 3.9). */
+  /** Needs a login access token: the server answers an API token with 403 (docs/server-behaviour.md#token-kinds, #delete). */
   async deleteJob(id: string, options?: CallOptions): Promise<Job> {
     try {
       return await this.call({
@@ -161,7 +161,7 @@ export class CloudgeneClient implements SubmitTarget {
     } catch (error) {
       if (!(error instanceof CloudgeneError) || error.code !== 'token-revoked') throw error;
       // The same 403 "Forbidden" means "revoked" or "API tokens may not delete". A revoked token
-      // also gets 403 on /api/v2/server (2.3), so ask there.
+      // also gets 403 on /api/v2/server (docs/server-behaviour.md#auth-failures), so ask there.
       await this.server(options);
       throw new CloudgeneError('forbidden', {
         status: error.status,
@@ -171,7 +171,7 @@ export class CloudgeneClient implements SubmitTarget {
     }
   }
 
-  /** Anonymous check of an API token (2.4); always 200, the verdict is in `valid`. */
+  /** Anonymous check of an API token (docs/server-behaviour.md#token-endpoints); always 200, the verdict is in `valid`. */
   verifyToken(token: string, options?: CallOptions): Promise<TokenVerification> {
     return this.call({
       method: 'POST',
@@ -183,7 +183,7 @@ export class CloudgeneClient implements SubmitTarget {
     });
   }
 
-  /** TOPMed refuses any username but the caller's with an empty 403 (2.4). */
+  /** TOPMed refuses any username but the caller's with an empty 403 (docs/server-behaviour.md#token-endpoints). */
   profile(username: string, options?: CallOptions): Promise<Profile> {
     return this.call({
       method: 'GET',
@@ -194,7 +194,7 @@ export class CloudgeneClient implements SubmitTarget {
     });
   }
 
-  /** Anonymous download link of one result file (6.4). Names may contain '/', which stays a separator. */
+  /** Anonymous download link of one result file (docs/server-behaviour.md#downloads-and-credits). Names may contain '/', which stays a separator. */
   downloadUrl(file: { hash: string; name: string }): string {
     const name = file.name.split('/').map(segment).join('/');
     return `${this.baseUrl}/share/results/${segment(file.hash)}/${name}`;
@@ -224,7 +224,7 @@ export class CloudgeneClient implements SubmitTarget {
     const headers: Record<string, string> = { 'user-agent': this.userAgent, accept: 'application/json' };
     if (spec.auth !== 'none') {
       const token = await this.resolveToken();
-      // The token goes raw in X-Auth-Token; "Authorization: Bearer" is ignored by Cloudgene (2.1).
+      // The token goes raw in X-Auth-Token; "Authorization: Bearer" is ignored by Cloudgene (docs/server-behaviour.md#auth-header).
       if (token) headers['x-auth-token'] = token;
       else if (spec.auth === 'required') throw new CloudgeneError('unauthorized', { detail: 'no token is set for this server' });
     }
@@ -298,7 +298,7 @@ function normaliseBaseUrl(raw: string): string {
     throw new TypeError(`Not a server address: ${raw}`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new TypeError(`Not an http(s) address: ${raw}`);
-  // The base may carry a context path (cloudgene-api.md 1); queries and fragments mean nothing here.
+  // The base may carry a context path (docs/server-behaviour.md#conventions); queries and fragments mean nothing here.
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 

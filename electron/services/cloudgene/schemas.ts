@@ -1,4 +1,4 @@
-// Schemas of the Cloudgene 3 answers (cloudgene-api.md 2.4, 3, 4, 5.3). Lenient where the real
+// Schemas of the Cloudgene 3 answers (docs/server-behaviour.md#token-endpoints, #job-endpoints, #the-job-json, #submit-answers). Lenient where the real
 // servers vary (extra fields are dropped, nulls tolerated), strict on the fields we rely on.
 import { z } from 'zod';
 
@@ -10,7 +10,7 @@ const textOrEmpty = z
   .string()
   .nullish()
   .transform((v) => v ?? '');
-/** Epoch milliseconds; unset start/end are 0 and unset deletedOn is -1 (cloudgene-api.md 1). */
+/** Epoch milliseconds; unset start/end are 0 and unset deletedOn is -1 (docs/server-behaviour.md#conventions). */
 const epochMs = (unset: number) =>
   z
     .number()
@@ -21,7 +21,7 @@ const scalarText = z
   .nullish()
   .transform((v) => (v === null || v === undefined ? null : String(v)));
 
-// ---- GET /api/v2/server (3.1) ----
+// ---- GET /api/v2/server (docs/server-behaviour.md#server-info) ----
 
 const serverUserSchema = z.object({
   username: z.string(),
@@ -39,7 +39,7 @@ const serverAppSchema = z.object({ id: z.string(), name: textOrEmpty, version: t
 export const serverInfoSchema = z
   .object({
     name: textOrEmpty,
-    // Upstream misspells both keys ("maintenace"); TOPMed spells them right (cloudgene-api.md 3.1).
+    // Upstream misspells both keys ("maintenace"); TOPMed spells them right (docs/server-behaviour.md#server-info).
     maintenace: z.boolean().nullish(),
     maintenance: z.boolean().nullish(),
     maintenaceMessage: text,
@@ -70,7 +70,7 @@ export type ServerInfo = z.output<typeof serverInfoSchema>;
 export type ServerUser = NonNullable<ServerInfo['user']>;
 export type ServerApp = ServerInfo['apps'][number];
 
-// ---- GET /api/v2/server/counters (3.2) ----
+// ---- GET /api/v2/server/counters (docs/server-behaviour.md#counters) ----
 
 export const countersSchema = z
   .object({
@@ -85,7 +85,7 @@ export const countersSchema = z
   }));
 export type Counters = z.output<typeof countersSchema>;
 
-// ---- GET /api/v2/server/apps/{id} (3.3) ----
+// ---- GET /api/v2/server/apps/{id} (docs/server-behaviour.md#app-form) ----
 
 const optionSchema = z.object({
   key: z.string(),
@@ -154,7 +154,7 @@ export type AppDefinition = z.output<typeof appDefinitionSchema>;
 
 const logMessageSchema = z.object({
   message: textOrEmpty,
-  /** 0 ok, 1 error, 2 warning, 3 running (cloudgene-api.md 4.4). */
+  /** 0 ok, 1 error, 2 warning, 3 running (docs/server-behaviour.md#steps-and-messages). */
   type: z.number().int(),
   time: epochMs(0),
 });
@@ -174,7 +174,7 @@ const stepSchema = z.object({
 export type JobStep = z.output<typeof stepSchema>;
 
 const resultFileSchema = z.object({
-  /** Relative to the output folder; may contain '/' (cloudgene-api.md 4.5). */
+  /** Relative to the output folder; may contain '/' (docs/server-behaviour.md#output-files). */
   name: z.string(),
   hash: z.string(),
   /** Remaining downloads; -1 = unlimited. */
@@ -213,7 +213,7 @@ export const jobSchema = z.object({
   application: textOrEmpty,
   applicationId: textOrEmpty,
   /** -1 dead, 1 waiting, 2 running, 3 exporting, 4 success, 5 failed, 6 canceled, 7 retired,
-   *  8/9 success/failed with retirement notice, 10 deleted (cloudgene-api.md 4.2). */
+   *  8/9 success/failed with retirement notice, 10 deleted (docs/server-behaviour.md#job-states). */
   state: z.number().int(),
   positionInQueue: z
     .number()
@@ -241,7 +241,7 @@ export const jobSchema = z.object({
 });
 export type Job = z.output<typeof jobSchema>;
 
-// ---- GET /api/v2/jobs (3.5) ----
+// ---- GET /api/v2/jobs (docs/server-behaviour.md#job-list) ----
 
 export const jobPageSchema = z.object({
   count: z.number().int(),
@@ -273,7 +273,7 @@ export const jobPageSchema = z.object({
 });
 export type JobPage = z.output<typeof jobPageSchema>;
 
-// ---- Message answers: restart (3.8), submit (5.3) ----
+// ---- Message answers: restart (docs/server-behaviour.md#restart), submit (docs/server-behaviour.md#submit-answers) ----
 
 export const messageAnswerSchema = z.object({
   success: z.boolean(),
@@ -291,7 +291,7 @@ export const submitAnswerSchema = z.object({
 });
 export type SubmitAnswer = z.output<typeof submitAnswerSchema>;
 
-// ---- POST /api/v2/tokens/verify (2.4) ----
+// ---- POST /api/v2/tokens/verify (docs/server-behaviour.md#token-endpoints) ----
 
 export const tokenVerificationSchema = z
   .object({

@@ -1,7 +1,6 @@
 // The body of a download as a queue of ~1 MiB batches written one at a time, in order, to a sink
-// (the `.part` file). Both ways a body arrives (the direct client in http-get.ts and undici
-// through a proxy) feed one of these, so back-pressure, order and "write what arrived, even on a
-// break" live in one place.
+// (the `.part` file), so back-pressure, order and "write what arrived, even on a break" live in
+// one place (the undici handler in undici-get.ts feeds it through body-batcher.ts).
 //
 // Why batches: a write per 64 KiB socket read costs a thread-pool round trip each, and those were
 // most of the downloader's CPU per GiB (issue 7). One `writev` per batch costs a sixteenth.
@@ -12,20 +11,25 @@ export type BatchSink = (segments: Buffer[], bytes: number) => Promise<void>;
 export interface Batch {
   segments: Buffer[];
   bytes: number;
+  /** Memory the batch keeps alive until released (a whole batch buffer even when it carries a few
+   *  bytes): what the queue's limit counts. Defaults to `bytes`. */
+  held?: number;
   /** Called once the batch is written (or dropped): its memory may be reused. */
   release?: () => void;
 }
 
 /** Body bytes gathered per write. */
 export const BATCH_BYTES = 1024 * 1024;
-/** Bytes waiting for the sink beyond which the producer pauses (back-pressure to the socket). */
+/** Memory waiting for the sink beyond which the producer pauses (back-pressure to the socket).
+ *  Counted in bytes held, not data bytes: a body sent in 1-byte pieces must not hold more. */
 export const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
 
 export class BatchQueue {
   /** The sink's error, once it failed: nothing more is written after it. */
   failure: unknown = null;
   private queue: Batch[] = [];
-  private queuedBytes = 0;
+  /** Memory held by queued batches and the one being written. */
+  private heldBytes = 0;
   private sink: BatchSink | null = null;
   private writing = false;
   private full = false;
@@ -47,10 +51,10 @@ export class BatchQueue {
       return this.failure === null;
     }
     this.queue.push(batch);
-    this.queuedBytes += batch.bytes;
+    this.heldBytes += heldBy(batch);
     this.writeNext();
     // Sticky until `onRoom`: the producer stays paused until the queue has drained to half.
-    if (this.queuedBytes >= MAX_QUEUED_BYTES) this.full = true;
+    if (this.heldBytes >= MAX_QUEUED_BYTES) this.full = true;
     return !this.full;
   }
 
@@ -94,8 +98,10 @@ export class BatchQueue {
       () => this.written(batch),
       (error: unknown) => {
         this.failure ??= error ?? new Error('write failed');
-        for (const dropped of this.queue.splice(0)) dropped.release?.();
-        this.queuedBytes = 0;
+        for (const dropped of this.queue.splice(0)) {
+          this.heldBytes -= heldBy(dropped);
+          dropped.release?.();
+        }
         this.written(batch);
         this.onFailure();
       },
@@ -104,12 +110,16 @@ export class BatchQueue {
 
   private written(batch: Batch): void {
     this.writing = false;
-    this.queuedBytes = Math.max(0, this.queuedBytes - batch.bytes);
+    this.heldBytes -= heldBy(batch);
     batch.release?.();
-    if (this.full && this.failure === null && this.queuedBytes < MAX_QUEUED_BYTES / 2) {
+    if (this.full && this.failure === null && this.heldBytes < MAX_QUEUED_BYTES / 2) {
       this.full = false;
       this.onRoom();
     }
     this.writeNext();
   }
+}
+
+function heldBy(batch: Batch): number {
+  return batch.held ?? batch.bytes;
 }

@@ -1,5 +1,5 @@
 // What a broken download may do next, given that every request to a Cloudgene download URL spends
-// one of the file's credits (cloudgene-api.md 6.4). Pure, so the rules are easy to read and test.
+// one of the file's credits (docs/server-behaviour.md#downloads-and-credits). Pure, so the rules are easy to read and test.
 import type { DownloadErrorCode } from './errors';
 
 /** Breaks worth another attempt; anything else (no credits, deleted results, a full disk) is final. */

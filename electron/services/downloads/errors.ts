@@ -10,6 +10,7 @@ export const DOWNLOAD_ERROR_CODES = [
   'network',
   'link-expired',
   'invalid-response',
+  'redirect-refused',
   'unsafe-name',
   'disk-full',
   'io',
@@ -31,6 +32,8 @@ const USER_WORDS: Record<DownloadErrorCode, string> = {
   network: 'The server could not be reached. Check your network connection.',
   'link-expired': 'The temporary download link (valid for one hour) has expired; continuing needs a new download link.',
   'invalid-response': 'The server sent an answer that does not fit the file being downloaded.',
+  'redirect-refused':
+    'The server sent the download on to an address this app does not follow, so the download stopped there without spending another download credit.',
   'unsafe-name': 'The file name from the server cannot be saved safely.',
   'disk-full': 'There is not enough free disk space for this download.',
   io: 'The file could not be written to disk.',
@@ -92,7 +95,7 @@ export function isDownloadError(error: unknown): error is DownloadError {
 }
 
 /**
- * Maps an error answer of a download URL (cloudgene-api.md 6.4, shape A bodies) to a DownloadError.
+ * Maps an error answer of a download URL (docs/server-behaviour.md#downloads-and-credits, shape A bodies) to a DownloadError.
  * `fromShareUrl` tells the Cloudgene endpoint from the pre-signed S3 URL it redirects to.
  */
 export function errorFromAnswer(status: number, bodyText: string, fromShareUrl: boolean): DownloadError {

@@ -1,5 +1,6 @@
 // Opens the password-protected `chr_N.zip` results (ZipCrypto, or AES-256 when the job asked for
-// it; cloudgene-api.md 4.5) into the job's folder, entry by entry, streaming from disk to disk.
+// it; docs/server-behaviour.md#output-files) into the job's folder, entry by entry, streaming from disk to disk.
+import { randomBytes } from 'node:crypto';
 import { openAsBlob, promises as fs } from 'node:fs';
 import path from 'node:path';
 import {
@@ -15,8 +16,10 @@ import {
   type Entry,
   type FileEntry,
 } from '@zip.js/zip.js';
+import { statfsFreeBytes, type FreeSpaceProbe } from './disk-space';
 import { DownloadError, isDownloadError } from './errors';
-import { resolveResultPath } from './safe-path';
+import { formatBytes } from '../../shared/format-bytes';
+import { caseCollisions, resolveResultPath } from './safe-path';
 
 export interface ExtractProgress {
   doneBytes: number;
@@ -24,9 +27,30 @@ export interface ExtractProgress {
   entry: string;
 }
 
+/** What an archive may unpack to. Real results (bgzipped VCFs in a zip) barely compress. */
+export interface ExtractLimits {
+  /** Largest ratio of unpacked to packed bytes for an entry of more than `ratioFloorBytes`. */
+  maxRatio: number;
+  ratioFloorBytes: number;
+  /** Largest total an archive may unpack to. */
+  maxTotalBytes: number;
+  /** Free space left over after unpacking. */
+  reserveBytes: number;
+}
+
+export const DEFAULT_EXTRACT_LIMITS: ExtractLimits = {
+  maxRatio: 200,
+  ratioFloorBytes: 1024 * 1024,
+  maxTotalBytes: 1024 ** 4,
+  reserveBytes: 64 * 1024 * 1024,
+};
+
 export interface ExtractOptions {
   signal?: AbortSignal;
   onProgress?: (progress: ExtractProgress) => void;
+  limits?: Partial<ExtractLimits>;
+  /** Free bytes where the files land (tests hand in a fixed figure). */
+  freeBytes?: FreeSpaceProbe;
 }
 
 export interface ExtractResult {
@@ -56,8 +80,10 @@ export async function extractZip(zipPath: string, destDir: string, password: str
   let currentPart: string | null = null;
   try {
     const plan = planEntries(entries, destDir, zipName);
-    const secret = await findPassword(plan, password, zipName);
     const totalBytes = plan.reduce((sum, { entry }) => sum + (entry.directory ? 0 : entry.uncompressedSize), 0);
+    const secret = await findPassword(plan, password, zipName);
+    if (await alreadyUnpacked(plan, zipName)) return { files: [], bytes: 0 };
+    await checkSizes(plan, totalBytes, destDir, zipName, { ...DEFAULT_EXTRACT_LIMITS, ...options.limits }, options.freeBytes ?? statfsFreeBytes);
     let doneBytes = 0;
 
     for (const { entry, target } of plan) {
@@ -67,8 +93,10 @@ export async function extractZip(zipPath: string, destDir: string, password: str
         continue;
       }
       await makeDir(path.dirname(target), createdDirs);
-      currentPart = `${target}.part`;
-      const handle = await fs.open(currentPart, 'w');
+      // A name of its own ('wx'): an earlier run's leftover or any other file is never written into.
+      currentPart = `${target}.${randomBytes(4).toString('hex')}.part`;
+      const handle = await fs.open(currentPart, 'wx');
+      // zip.js stops an entry that outgrows its declared size (what the free space was checked against).
       const sink = new WritableStream<Uint8Array>({
         async write(chunk) {
           let offset = 0;
@@ -90,7 +118,7 @@ export async function extractZip(zipPath: string, destDir: string, password: str
         await handle.close().catch(() => undefined);
         throw mapEntryError(error, entry, zipName, options.signal);
       }
-      await fs.rename(currentPart, target);
+      await placeWithoutReplacing(currentPart, target, zipName);
       currentPart = null;
       created.push(target);
     }
@@ -114,17 +142,85 @@ interface PlannedEntry {
 
 /** Every entry name goes through the same rules as result file names, before anything is written. */
 function planEntries(entries: Entry[], destDir: string, zipName: string): PlannedEntry[] {
-  return entries.map((entry) => {
+  const plan = entries.map((entry) => {
     const name = entry.directory ? entry.filename.replace(/\/+$/, '') : entry.filename;
     const resolved = resolveResultPath(destDir, name);
     if (!resolved.ok) throw new DownloadError('unsafe-name', { detail: `${resolved.reason} (in ${zipName})` });
     return { entry, target: resolved.path };
   });
+  const clash = caseCollisions(plan.filter(({ entry }) => !entry.directory).map(({ entry }) => entry.filename))
+    .values()
+    .next();
+  if (!clash.done) throw new DownloadError('unsafe-name', { detail: `${clash.value} (in ${zipName})` });
+  return plan;
+}
+
+/** Declared sizes against the limits and the free space, before anything is written. */
+async function checkSizes(plan: PlannedEntry[], totalBytes: number, destDir: string, zipName: string, limits: ExtractLimits, freeBytes: FreeSpaceProbe) {
+  for (const { entry } of plan) {
+    if (entry.directory || entry.uncompressedSize <= limits.ratioFloorBytes) continue;
+    if (entry.uncompressedSize > Math.max(entry.compressedSize, 1) * limits.maxRatio) {
+      throw new DownloadError('bad-zip', {
+        detail: `${zipName}: ${entry.filename} would unpack to ${formatBytes(entry.uncompressedSize)} from ${formatBytes(entry.compressedSize)}, more than results ever do; it was not unpacked`,
+      });
+    }
+  }
+  if (totalBytes > limits.maxTotalBytes) {
+    throw new DownloadError('bad-zip', {
+      detail: `${zipName} would unpack to ${formatBytes(totalBytes)}, more than the ${formatBytes(limits.maxTotalBytes)} allowed`,
+    });
+  }
+  let free: number;
+  try {
+    free = await freeBytes(destDir);
+  } catch {
+    return; // unknown free space: the write itself reports a full disk
+  }
+  if (totalBytes + limits.reserveBytes > free) {
+    throw new DownloadError('disk-full', {
+      detail: `unpacking ${zipName} needs ${formatBytes(totalBytes)}, ${formatBytes(free)} is free in ${destDir}. Free some space and unpack again`,
+    });
+  }
+}
+
+/**
+ * An existing file (the downloaded QC report, another archive, an .md5) is never replaced. True
+ * when every file of the archive is there already with its size: unpacked before, nothing to do.
+ */
+async function alreadyUnpacked(plan: PlannedEntry[], zipName: string): Promise<boolean> {
+  const files = plan.filter(({ entry }) => !entry.directory);
+  const existing = await Promise.all(files.map(({ target }) => fs.lstat(target).catch(() => null)));
+  if (files.length > 0 && existing.every((stats, i) => stats?.isFile() && stats.size === files[i]!.entry.uncompressedSize)) return true;
+  const taken = existing.findIndex((stats) => stats !== null);
+  if (taken >= 0) throw alreadyThere(files[taken]!.target, zipName);
+  return false;
+}
+
+function alreadyThere(target: string, zipName: string): DownloadError {
+  return new DownloadError('io', {
+    detail: `${path.basename(target)} is already in ${path.dirname(target)}; the app never replaces a file. Move it elsewhere to unpack ${zipName} again`,
+  });
+}
+
+/** Moves the finished part into place unless something took the name meanwhile (a hard link fails then). */
+async function placeWithoutReplacing(part: string, target: string, zipName: string): Promise<void> {
+  try {
+    await fs.link(part, target);
+    await fs.rm(part, { force: true });
+    return;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw alreadyThere(target, zipName);
+    // File systems without hard links (FAT, some network shares): check, then rename.
+    if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EMLINK', 'EACCES'].includes(code ?? '')) throw error;
+  }
+  if (await fs.lstat(target).catch(() => null)) throw alreadyThere(target, zipName);
+  await fs.rename(part, target);
 }
 
 /**
  * The password that opens the zip. Cloudgene HTML-escapes the submitted password before using it
- * (cloudgene-api.md 5.2 rule 4), so a typed `a&b` opens a zip made with `a&amp;b`: both are tried.
+ * (docs/server-behaviour.md#escaped-values), so a typed `a&b` opens a zip made with `a&amp;b`: both are tried.
  */
 async function findPassword(plan: PlannedEntry[], password: string | null, zipName: string): Promise<string | null> {
   const encrypted = plan.find(({ entry }) => entry.encrypted && !entry.directory)?.entry as FileEntry | undefined;

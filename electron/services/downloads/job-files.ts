@@ -1,4 +1,4 @@
-// The downloadable files of a finished job, from its JSON (cloudgene-api.md 4.5), as the
+// The downloadable files of a finished job, from its JSON (docs/server-behaviour.md#output-files), as the
 // download manager takes them. The manager itself never calls the job API.
 import type { DownloadFile } from './types';
 
@@ -9,7 +9,7 @@ export interface JobOutputsLike {
 
 /**
  * `serverRoot` is the server's base URL with any context path but without `/api/v2`
- * (download links live outside the API: `/share/results/<hash>/<name>`, cloudgene-api.md 1 and 6.4).
+ * (download links live outside the API: `/share/results/<hash>/<name>`, docs/server-behaviour.md#base-url and #downloads-and-credits).
  */
 export function resultFilesOfJob(job: JobOutputsLike, serverRoot: string, serverId: string): DownloadFile[] {
   const root = serverRoot.replace(/\/+$/, '').replace(/\/api\/v2$/, '');

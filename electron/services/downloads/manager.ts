@@ -1,6 +1,6 @@
 // The download queue: which result files to fetch, how many at a time, what a retry may cost.
 //
-// Every GET of a result file spends one of its download credits (cloudgene-api.md 6.4), so the
+// Every GET of a result file spends one of its download credits (docs/server-behaviour.md#downloads-and-credits), so the
 // manager never sends a request it does not need: a file complete on disk is skipped, a break in
 // S3 mode resumes for free on the pre-signed URL, and a break in local mode (which can only start
 // over, with a new credit) is retried by itself only while more than `autoRetryCreditThreshold`
@@ -19,9 +19,10 @@ import { checkMd5 } from './md5';
 import { withMd5Companions, pairReadyToCheck } from './md5-pairs';
 import { jobsDone, totalsOf } from './queue-summary';
 import { etaSeconds, RateMeter } from './rate-meter';
-import { resolveResultPath } from './safe-path';
+import { caseCollisions, resolveResultPath } from './safe-path';
 import { formatBytes } from '../../shared/format-bytes';
 import { parseSizeLabel } from '../../shared/size-label';
+import { partBytesOnDisk } from './part-file';
 import { partPathOf, runTransfer, type ResumeInfo, type TransferResult } from './transfer';
 import {
   FINAL_STATES,
@@ -54,7 +55,7 @@ export interface DownloadManagerOptions {
   diskReserveBytes?: number;
   freeSpace?: FreeSpaceProbe;
   /** Given when a proxy is configured: transfers then go through it (see TransferOptions). */
-  proxyDispatcher?: Dispatcher;
+  dispatcher?: Dispatcher;
   userAgent?: string;
   /** Idle time after which a silent connection counts as broken (default 120 s). */
   timeoutMs?: number;
@@ -153,6 +154,8 @@ export class DownloadManager {
    */
   async enqueue(files: DownloadFile[], options: EnqueueOptions): Promise<DownloadItemView[]> {
     const wanted = withMd5Companions(files, options.jobFiles ?? []);
+    // Names of one job that only differ in case would overwrite each other on Windows and macOS.
+    const clashes = caseCollisions([...(options.jobFiles ?? []), ...files].map((file) => file.name));
     const added: DownloadItem[] = [];
     for (const { file, md5Of, hasMd5 } of wanted) {
       // One row per file and folder: asking again (another "Download all", an automatic download
@@ -164,6 +167,10 @@ export class DownloadManager {
         continue;
       }
       const item = this.newItem(file, options.destDir, md5Of, hasMd5);
+      const clash = clashes.get(file.name);
+      if (clash && item.path) {
+        Object.assign(item, { path: null, state: 'failed', finishedAt: item.createdAt, error: new DownloadError('unsafe-name', { detail: clash }).toJSON() });
+      }
       this.items.set(item.id, item);
       added.push(item);
       if (item.path) {
@@ -341,7 +348,7 @@ export class DownloadManager {
   private async run(item: DownloadItem, active: Active): Promise<void> {
     const finalPath = item.path as string;
     const resume = this.validResume(item);
-    const partBytes = await sizeOf(partPathOf(finalPath));
+    const partBytes = await partBytesOnDisk(partPathOf(finalPath)); // never through a planted link
     item.receivedBytes = resume ? Math.min(partBytes, resume.totalBytes) : 0;
     active.meter.sample(item.receivedBytes, this.now());
 
@@ -355,7 +362,7 @@ export class DownloadManager {
         finalPath,
         resume,
         signal: active.controller.signal,
-        proxyDispatcher: this.options.proxyDispatcher,
+        dispatcher: this.options.dispatcher,
         userAgent: this.options.userAgent,
         timeoutMs: this.options.timeoutMs,
         now: this.now,

@@ -1,5 +1,5 @@
 // MD5 checks for `chr_N.zip.md5` files, which imputationserver2 writes only when the operator
-// enables `imputation.md5` (cloudgene-api.md 6.4); Cloudgene itself has no checksums.
+// enables `imputation.md5` (docs/server-behaviour.md#downloads-and-credits); Cloudgene itself has no checksums.
 import { createHash } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
 import { pipeline } from 'node:stream/promises';

@@ -1,5 +1,5 @@
 // Where a result file may be written. File names come from the server and may contain `/`
-// (cloudgene-api.md 4.5: `statistics/snps-excluded.txt`): subfolders are kept, anything that could
+// (docs/server-behaviour.md#output-files: `statistics/snps-excluded.txt`): subfolders are kept, anything that could
 // leave the job folder or that one of the three desktop OSes cannot store is refused.
 import path from 'node:path';
 import { jobDisplayName } from '../../shared/html-text';
@@ -15,8 +15,15 @@ export const MAX_NAME_LENGTH = 1000;
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(\..*)?$/i;
 // Characters Windows does not allow in a file name; `\` would also be a separator there.
 const WINDOWS_FORBIDDEN = /[<>:"|?*\\]/;
+// C0, DEL and C1 controls.
 // eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f]/;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+// Bidirectional controls reorder what a reader sees: `report\u202Etxt.exe` shows as `reportexe.txt`.
+const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+// Invisible format characters (zero-width space and joiners, word joiner, BOM, soft hyphen, tags...).
+const INVISIBLE = /\p{Cf}/u;
+// Characters drawn like `/` or `\` that are not separators: `results\u2215chr1.zip` reads as a folder.
+const SLASH_LOOKALIKE = /[\u2044\u2215\u2216\u29f8\u29f9\ufe68\uff0f\uff3c]/;
 
 export function resolveResultPath(rootDir: string, serverName: string): SafePathResult {
   const reason = unsafeNameReason(serverName);
@@ -36,6 +43,9 @@ export function unsafeNameReason(name: string): string | null {
   if (name.length === 0) return 'is empty.';
   if (name.includes('\u0000')) return 'contains a NUL character.';
   if (CONTROL.test(name)) return 'contains control characters.';
+  if (BIDI.test(name)) return 'contains characters that reverse the reading order (bidirectional controls), which can hide its real extension.';
+  if (INVISIBLE.test(name)) return 'contains invisible characters (such as a zero-width space).';
+  if (SLASH_LOOKALIKE.test(name)) return 'contains a character that looks like a slash but is not one.';
   if (name.length > MAX_NAME_LENGTH) return `is longer than ${MAX_NAME_LENGTH} characters.`;
   if (name.startsWith('/') || name.startsWith('\\')) return 'is an absolute path.';
   if (/^[a-zA-Z]:/.test(name)) return 'starts with a drive letter.';
@@ -48,6 +58,32 @@ export function unsafeNameReason(name: string): string | null {
     if (Buffer.byteLength(segment, 'utf8') > MAX_SEGMENT_BYTES) return `has a part longer than ${MAX_SEGMENT_BYTES} bytes.`;
   }
   return null;
+}
+
+/** How two names compare on a file system that ignores case (Windows, macOS) and, on macOS, normalization. */
+export function foldedName(name: string): string {
+  return name.normalize('NFC').toLowerCase();
+}
+
+/**
+ * Names of one job that would land on the same file where case does not count: each later name
+ * maps to the reason it is refused (the first of them, in the server's order, keeps its place).
+ */
+export function caseCollisions(names: Iterable<string>): Map<string, string> {
+  const firstOf = new Map<string, string>();
+  const refused = new Map<string, string>();
+  for (const name of names) {
+    const key = foldedName(name);
+    const first = firstOf.get(key);
+    if (first === undefined) firstOf.set(key, name);
+    else if (first !== name && !refused.has(name)) {
+      refused.set(
+        name,
+        `The file name "${printable(name)}" differs from "${printable(first)}" only in upper and lower case: on Windows and macOS one would overwrite the other.`,
+      );
+    }
+  }
+  return refused;
 }
 
 /**
@@ -63,8 +99,9 @@ export function jobFolderName(jobId: string, rawJobName: string | null | undefin
 /** Turns any text into one file-name segment every OS accepts; `fallback` when nothing is left. */
 export function sanitizeSegment(text: string, fallback: string): string {
   let out = text
-    .replace(/[\u0000-\u001f\u007f]/g, '') // eslint-disable-line no-control-regex
-    .replace(/[<>:"|?*\\/]/g, '_')
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, '') // eslint-disable-line no-control-regex
+    .replace(/\p{Cf}/gu, '')
+    .replace(/[<>:"|?*\\/\u2044\u2215\u2216\u29f8\u29f9\ufe68\uff0f\uff3c]/g, '_')
     .replace(/\s+/g, ' ')
     .trim()
     .replace(/[. ]+$/, '');
@@ -85,7 +122,8 @@ function truncateBytes(text: string, maxBytes: number): string {
 }
 
 function printable(name: string): string {
+  // Shown in messages: controls and invisible characters as a visible mark, never as themselves.
   // eslint-disable-next-line no-control-regex
-  const shown = name.replace(/[\u0000-\u001f\u007f]/g, '�');
+  const shown = name.replace(/[\u0000-\u001f\u007f-\u009f]|\p{Cf}/gu, '�');
   return shown.length > 80 ? `${shown.slice(0, 77)}...` : shown;
 }

@@ -1,6 +1,6 @@
 // One result file from a Cloudgene download URL to disk, spending at most one download credit.
 //
-// Why it is written this way (cloudgene-api.md 6.4):
+// Why it is written this way (docs/server-behaviour.md#downloads-and-credits):
 // - every request that reaches /share/results (or /downloads, /browse) spends one of the file's
 //   credits before any byte is sent, so there is exactly one GET to that URL: no HEAD, no probe;
 // - a local workspace streams the file (chunked, no Content-Length, no Range): an interrupted
@@ -8,15 +8,22 @@
 // - an S3 workspace answers 301 to a pre-signed URL valid for 1 h that has Content-Length and
 //   Range: requests to it are free, so an interrupted transfer resumes there with `Range`;
 // - error answers are JSON (shape A) and are never written as the result file.
+// Every request goes through undici (undici-get.ts) on the dispatcher given (direct or a proxy);
+// redirects obey redirect-policy.ts; the `.part` file is opened by part-file.ts.
 import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { request, type Dispatcher } from 'undici';
-import { CERTIFICATE_ERROR_CODES, describeNetworkFailure } from '../cloudgene/classify-error';
-import { type Answer, type AnswerBody, type AnswerHeaders, fromUndici, header } from './answer';
-import { DownloadError, errorFromAnswer, isDownloadError, looksLikeErrorBody } from './errors';
-import { httpGet } from './http-get';
+import type { Dispatcher } from 'undici';
+import { type Answer, type AnswerBody, type AnswerHeaders, header } from './answer';
+import { directDownloadDispatcher } from './download-agent';
+import { DownloadError, errorFromAnswer, looksLikeErrorBody } from './errors';
+import { openPartFile, partBytesOnDisk, partPathOf } from './part-file';
+import { checkRedirect, type AddressLookup } from './redirect-policy';
 import { formatBytes } from '../../shared/format-bytes';
+import { downloadErrorFrom } from './transport-failure';
+import { undiciGet } from './undici-get';
+
+export { partPathOf } from './part-file';
 
 /** Where and until when a transfer can continue for free (the pre-signed URL the server redirected to). */
 export interface ResumeInfo {
@@ -46,13 +53,21 @@ export interface TransferOptions {
   onCreditSpent?: () => void;
   /** Called when the answer's headers are in: the size, and whether a break could be resumed for free. */
   onResponse?: (info: { totalBytes: number | null; resume: ResumeInfo | null }) => void;
-  /** Set when a proxy is configured: requests then go through undici and this dispatcher. Without
-   *  it the direct client (http-get.ts) fetches, at a fraction of the CPU per GiB. */
+  /** The undici dispatcher every request goes through (a ProxyAgent when a proxy is set). Default:
+   *  `proxyDispatcher`, else the downloads' own direct Agent (download-agent.ts). */
+  dispatcher?: Dispatcher;
+  /** @deprecated the same as `dispatcher` (kept while callers move over). */
   proxyDispatcher?: Dispatcher;
+  /** The imputation server, for the redirect policy. Default: the origin of `url`. */
+  serverUrl?: string;
   now?: () => number;
   userAgent?: string;
-  /** Idle time after which a silent connection counts as broken. */
+  /** Idle time after which a silent connection counts as broken (default 120 s). */
   timeoutMs?: number;
+  /** Total time allowed until an answer's head is complete (default: `timeoutMs`). */
+  headDeadlineMs?: number;
+  /** Resolves host names for the redirect policy (default: the system resolver). */
+  lookup?: AddressLookup;
 }
 
 export interface TransferResult {
@@ -65,7 +80,6 @@ export interface TransferResult {
   resume: ResumeInfo | null;
 }
 
-const MAX_REDIRECTS = 5;
 /** Bodies this small are checked for a JSON error object before they become a result file. */
 const ERROR_BODY_SNIFF_BYTES = 4096;
 /** A pre-signed URL is given up this long before it expires, so a resume never races the expiry. */
@@ -73,17 +87,16 @@ const EXPIRY_MARGIN_MS = 2 * 60_000;
 /** S3 pre-signed URLs from Cloudgene live 1 h (`S3Workspace#createPublicLink`). */
 const DEFAULT_LINK_LIFETIME_S = 3600;
 const DEFAULT_USER_AGENT = 'ImputationDesktop';
-
-export function partPathOf(finalPath: string): string {
-  return `${finalPath}.part`;
-}
+const DEFAULT_TIMEOUT_MS = 120_000;
+/** What is read of an error answer for its message. */
+const ERROR_TEXT_BYTES = 64 * 1024;
 
 export async function runTransfer(options: TransferOptions): Promise<TransferResult> {
   const now = options.now ?? Date.now;
   const partPath = partPathOf(options.finalPath);
   try {
     await fs.mkdir(path.dirname(options.finalPath), { recursive: true });
-    const onDisk = await sizeOnDisk(partPath);
+    const onDisk = await partBytesOnDisk(partPath);
     const resume = options.resume && options.resume.expiresAt > now() ? options.resume : null;
 
     if (resume) {
@@ -94,21 +107,25 @@ export async function runTransfer(options: TransferOptions): Promise<TransferRes
     }
     return await fromShareUrl(options, partPath, now);
   } catch (error) {
-    throw asDownloadError(error, options.signal);
+    throw downloadErrorFrom(error, options.signal);
   }
 }
 
 async function fromShareUrl(options: TransferOptions, partPath: string, now: () => number): Promise<TransferResult> {
-  let url = options.url;
+  const server = new URL(options.serverUrl ?? options.url);
+  let url = new URL(options.url);
+  const visited = [url.href];
   let spentCredit = false;
-  let redirected = false;
-  for (let hop = 0; ; hop++) {
+  for (;;) {
+    const redirected = visited.length > 1;
+    let sent = false;
     let answer: Answer;
     try {
-      answer = await get(options, url, {});
+      answer = await get(options, url.href, {}, () => (sent = true));
     } catch (error) {
-      // A refused connection never reached the handler; anything later may have (conservative).
-      if (!redirected && !isConnectFailure(error)) markSpent();
+      // A request that never left (refused connection, untrusted certificate) spent nothing;
+      // anything later may have reached the handler (conservative).
+      if (!redirected && sent) markSpent();
       throw error;
     }
     const { statusCode, headers, body } = answer;
@@ -116,9 +133,8 @@ async function fromShareUrl(options: TransferOptions, partPath: string, now: () 
     const location = header(headers, 'location');
     if (statusCode >= 300 && statusCode < 400 && location) {
       await body.dump();
-      if (hop >= MAX_REDIRECTS) throw new DownloadError('invalid-response', { detail: 'too many redirects' });
-      url = new URL(location, url).toString();
-      redirected = true;
+      url = await checkRedirect({ server, from: url, location, visited, lookup: options.lookup });
+      visited.push(url.href);
       continue;
     }
     if (statusCode !== 200) throw await errorAnswer(statusCode, body, !redirected);
@@ -128,7 +144,7 @@ async function fromShareUrl(options: TransferOptions, partPath: string, now: () 
     // would spend a credit again (and Cloudgene ignores Range anyway).
     const resume: ResumeInfo | null =
       redirected && totalBytes !== null && /\bbytes\b/i.test(header(headers, 'accept-ranges') ?? '')
-        ? { url, totalBytes, expiresAt: now() + linkLifetimeMs(url) - EXPIRY_MARGIN_MS, etag: header(headers, 'etag') ?? null }
+        ? { url: url.href, totalBytes, expiresAt: now() + linkLifetimeMs(url.href) - EXPIRY_MARGIN_MS, etag: entityTag(headers) }
         : null;
     options.onResponse?.({ totalBytes, resume });
     const bytes = await writeBody(options, body, partPath, 0, totalBytes);
@@ -163,7 +179,7 @@ async function fromPresignedUrl(options: TransferOptions, partPath: string, resu
   if (statusCode === 200) {
     // Range ignored (or the object changed): the whole file comes again from the free URL.
     const totalBytes = contentLength(answerHeaders) ?? resume.totalBytes;
-    const fresh = { ...resume, totalBytes, etag: header(answerHeaders, 'etag') ?? resume.etag };
+    const fresh = { ...resume, totalBytes, etag: entityTag(answerHeaders) ?? resume.etag };
     options.onResponse?.({ totalBytes, resume: fresh });
     const bytes = await writeBody(options, body, partPath, 0, totalBytes);
     return await finish(options, partPath, { bytes, totalBytes, resumedFromBytes: 0, spentCredit: false, resume: fresh });
@@ -171,19 +187,17 @@ async function fromPresignedUrl(options: TransferOptions, partPath: string, resu
   throw await errorAnswer(statusCode, body, false);
 }
 
-async function get(options: TransferOptions, url: string, headers: Record<string, string>): Promise<Answer> {
-  const timeout = options.timeoutMs ?? 120_000;
-  const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
-  if (!options.proxyDispatcher) return httpGet(url, { headers, signal: options.signal, timeoutMs: timeout, userAgent });
-  const answer = await request(url, {
-    method: 'GET',
-    headers: { 'accept-encoding': 'identity', 'user-agent': userAgent, ...headers },
+function get(options: TransferOptions, url: string, headers: Record<string, string>, onRequestSent?: () => void): Promise<Answer> {
+  const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  return undiciGet(url, {
+    dispatcher: options.dispatcher ?? options.proxyDispatcher ?? directDownloadDispatcher(),
+    headers,
     signal: options.signal,
-    dispatcher: options.proxyDispatcher,
-    headersTimeout: timeout,
-    bodyTimeout: timeout,
+    headDeadlineMs: options.headDeadlineMs ?? timeout,
+    bodyIdleMs: timeout,
+    userAgent: options.userAgent ?? DEFAULT_USER_AGENT,
+    onRequestSent,
   });
-  return fromUndici(answer);
 }
 
 /**
@@ -193,10 +207,10 @@ async function get(options: TransferOptions, url: string, headers: Record<string
 async function writeBody(options: TransferOptions, body: AnswerBody, partPath: string, offset: number, totalBytes: number | null): Promise<number> {
   let file: FileHandle;
   try {
-    if (offset > 0) await fs.truncate(partPath, offset);
-    file = await fs.open(partPath, offset > 0 ? 'a' : 'w');
+    file = await openPartFile(partPath, offset);
   } catch (error) {
     await body.dump(); // frees the connection; nothing was written
+    if (error instanceof DownloadError) throw error;
     throw diskFailure(error as NodeJS.ErrnoException, partPath);
   }
   let received = offset;
@@ -224,7 +238,7 @@ async function writeBody(options: TransferOptions, body: AnswerBody, partPath: s
   if (diskError) throw diskFailure(diskError, partPath);
   if (options.signal?.aborted) throw new DownloadError('aborted', { cause: networkError });
   const progress = `after ${formatBytes(received)}${totalBytes !== null ? ` of ${formatBytes(totalBytes)}` : ''}`;
-  if (networkError) throw asDownloadError(networkError, options.signal, progress);
+  if (networkError) throw downloadErrorFrom(networkError, options.signal, progress);
   if (totalBytes !== null && received !== totalBytes) throw new DownloadError('interrupted', { detail: progress });
   return received;
 }
@@ -262,45 +276,13 @@ async function finish(options: TransferOptions, partPath: string, result: Transf
 
 async function errorAnswer(status: number, body: AnswerBody, fromShareUrl: boolean): Promise<DownloadError> {
   // The message is a nicety; the status says enough when the body does not arrive.
-  return errorFromAnswer(status, await body.text(64 * 1024), fromShareUrl);
+  return errorFromAnswer(status, await body.text(ERROR_TEXT_BYTES), fromShareUrl);
 }
 
-/** @param progress how far the body got, for a break while it flowed ("after 1 GB of 2 GB") */
-function asDownloadError(error: unknown, signal: AbortSignal | undefined, progress?: string): DownloadError {
-  if (isDownloadError(error)) return error;
-  if (signal?.aborted) return new DownloadError('aborted', { cause: error });
-  const { code, path: filePath } = (error ?? {}) as { code?: string; path?: string };
-  if (code === 'ENOSPC') return new DownloadError('disk-full', { cause: error });
-  // Errors of the file system name their file; everything else here came from the connection.
-  if (filePath !== undefined) return new DownloadError('io', { cause: error, detail: code ?? (error as Error).message });
-  if (isConnectFailure(error)) return new DownloadError('network', { cause: error, detail: describeNetworkFailure(error) });
-  if (code === 'HTTP_BAD_RESPONSE' || code === 'UND_ERR_RESPONSE' || code === 'HPE_INVALID_CONSTANT') {
-    return new DownloadError('invalid-response', { cause: error, detail: (error as Error).message });
-  }
-  return new DownloadError('interrupted', { cause: error, detail: progress ?? code ?? (error as Error)?.message });
-}
-
-/** Failures before a request left this machine: no credit was spent. */
-function isConnectFailure(error: unknown): boolean {
-  const code = (error as { code?: string } | null)?.code;
-  return (
-    (code !== undefined && CERTIFICATE_ERROR_CODES.includes(code)) ||
-    code === 'ECONNREFUSED' ||
-    code === 'ENOTFOUND' ||
-    code === 'EAI_AGAIN' ||
-    code === 'EHOSTUNREACH' ||
-    code === 'ENETUNREACH' ||
-    code === 'UND_ERR_CONNECT_TIMEOUT' ||
-    code === 'HTTP_CONNECT_TIMEOUT'
-  );
-}
-
-async function sizeOnDisk(file: string): Promise<number> {
-  try {
-    return (await fs.stat(file)).size;
-  } catch {
-    return 0;
-  }
+/** The ETag, when it is a well-formed entity tag that can be sent back in If-Range. */
+function entityTag(headers: AnswerHeaders): string | null {
+  const value = header(headers, 'etag')?.trim();
+  return value && /^(W\/)?"[\x21\x23-\x7e]*"$/.test(value) ? value : null;
 }
 
 function contentLength(headers: AnswerHeaders): number | null {

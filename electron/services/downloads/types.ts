@@ -2,7 +2,7 @@
 import type { DownloadErrorData } from './errors';
 import type { ResumeInfo } from './transfer';
 
-/** One result file as the job API lists it (cloudgene-api.md 4.5), with its download URL. */
+/** One result file as the job API lists it (docs/server-behaviour.md#output-files), with its download URL. */
 export interface DownloadFile {
   jobId: string;
   serverId: string;

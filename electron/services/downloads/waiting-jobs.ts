@@ -3,23 +3,14 @@
 // Downloads screen shows it with the reason. Nothing is fetched, so no credit is spent waiting.
 import path from 'node:path';
 import { z } from 'zod';
-import type { WaitingDownload } from '../../ipc/contract';
+import { waitingDownload, type WaitingDownload } from '../../ipc/contract';
 import { JsonFileWriter, loadJsonFile } from '../storage/json-file';
 
 const FIRST_PAUSE_MS = 15_000;
 const LONGEST_PAUSE_MS = 5 * 60_000;
 
-const waitingSchema = z.object({
-  serverId: z.string(),
-  serverLabel: z.string(),
-  jobId: z.string(),
-  names: z.array(z.string()).nullable(),
-  automatic: z.boolean(),
-  reason: z.string(),
-  since: z.number(),
-  attempts: z.number(),
-  nextTryAt: z.number(),
-});
+// What is kept is what the window sees, plus the count of tries (for the growing pause).
+const waitingSchema = waitingDownload.extend({ attempts: z.number() });
 type Waiting = z.output<typeof waitingSchema>;
 const fileSchema = z.object({ version: z.literal(1), waiting: z.array(waitingSchema) });
 
@@ -66,16 +57,7 @@ export class WaitingJobs {
   }
 
   list(): WaitingDownload[] {
-    return this.items.map(({ serverId, serverLabel, jobId, names, automatic, reason, since, nextTryAt }) => ({
-      serverId,
-      serverLabel,
-      jobId,
-      names,
-      automatic,
-      reason,
-      since,
-      nextTryAt,
-    }));
+    return this.items.map(({ attempts: _attempts, ...view }) => ({ ...view }));
   }
 
   /** A request that could not reach the server waits here; the same job asked twice waits once. */

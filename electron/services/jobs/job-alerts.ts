@@ -10,7 +10,7 @@ import { loadJsonFile, writeJsonAtomic } from '../storage/json-file';
 import { isFailure, isLive, isSuccess } from '../../shared/job-states';
 import { filesOf, firstErrorOf, type ServerRef } from './job-view';
 
-const RETENTION_MS = 7 * 24 * 60 * 60 * 1000; // results are deleted 7 days after the end (cloudgene-api.md 4.2)
+const RETENTION_MS = 7 * 24 * 60 * 60 * 1000; // results are deleted 7 days after the end (docs/server-behaviour.md#job-states)
 const RETIRE_WARNING_MS = 48 * 60 * 60 * 1000;
 
 const seenSchema = z.record(z.string(), z.object({ state: z.number(), retireNotified: z.boolean().default(false) }));

@@ -97,7 +97,7 @@ export function qcStatisticsOf(job: Job): JobDetail['qcStatistics'] {
   return [];
 }
 
-// Cloudgene's and the pipeline's generic failure lines (cloudgene-api.md 4.4, 5.6): the reason is
+// Cloudgene's and the pipeline's generic failure lines (docs/server-behaviour.md#steps-and-messages, 5.6): the reason is
 // another message, which may come after them (top-level pipeline errors land in the Summary
 // between "Pipeline execution failed." and "Imputation job failed.").
 const GENERIC_ERRORS = new Set([

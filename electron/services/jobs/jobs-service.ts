@@ -61,7 +61,7 @@ export class JobsService {
     return { jobs, problems };
   }
 
-  /** Reads the whole list of one server (finished jobs come as light items, cloudgene-api.md 3.5). */
+  /** Reads the whole list of one server (finished jobs come as light items, docs/server-behaviour.md#job-list). */
   async refreshList(serverId: string): Promise<void> {
     const server = this.serverRef(serverId);
     try {
@@ -152,7 +152,7 @@ export class JobsService {
   /** Every fresh copy of a job passes here: events for changes, notifications for outcomes. */
   private observe(server: ServerRef, job: Job, before: JobSummary | undefined): JobSummary {
     // Right after a job leaves the queue the server can briefly answer a stale "waiting" row
-    // with positionInQueue -1 (cloudgene-api.md 4.2): keep what we had.
+    // with positionInQueue -1 (docs/server-behaviour.md#job-states): keep what we had.
     if (before && (before.state === 2 || before.state === 3) && job.state === 1 && job.positionInQueue === -1) return before;
     const summary = toSummary(job, server, this.now());
     const previous = this.deps.alerts.observe(server, job);

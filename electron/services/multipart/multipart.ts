@@ -30,7 +30,7 @@ export interface MultipartOptions {
   boundary?: string;
   /** Read size for files. */
   chunkBytes?: number;
-  /** Field name of the file parts; imputationserver2 reads `files` (cloudgene-api.md 5.1). */
+  /** Field name of the file parts; imputationserver2 reads `files` (docs/server-behaviour.md#submit-request). */
   fileField?: string;
 }
 

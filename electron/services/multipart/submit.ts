@@ -1,4 +1,4 @@
-// Submits a job: one multipart POST streamed from disk (cloudgene-api.md 5). Never retried: the
+// Submits a job: one multipart POST streamed from disk (docs/server-behaviour.md#submitting-a-job). Never retried: the
 // server may already have created the job, and a second upload of many gigabytes is the user's call.
 import type { Readable } from 'node:stream';
 import { request } from 'undici';
@@ -19,7 +19,7 @@ export interface SubmitJobOptions {
   appId: string;
   /** Form fields: refpanel, population, build, phasing, mode, r2Filter, password, job-name, ... */
   fields: Record<string, string>;
-  /** The server turns on any checkbox that is present, whatever its value (cloudgene-api.md 5.2),
+  /** The server turns on any checkbox that is present, whatever its value (docs/server-behaviour.md#form-parsing),
    *  so an unchecked box is left out. */
   checkboxes?: Record<string, boolean>;
   files: UploadFile[];

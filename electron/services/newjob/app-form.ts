@@ -1,4 +1,4 @@
-// The submit form, built from the server's own app definition (cloudgene-api.md 3.3), so the app
+// The submit form, built from the server's own app definition (docs/server-behaviour.md#app-form), so the app
 // offers exactly the values the server accepts.
 import type { FormField } from '../../ipc/contract';
 import type { AppDefinition, AppParam } from '../cloudgene/schemas';

@@ -1,6 +1,7 @@
 // Where the rewrite worker lives (as the VCF scanner's, vcf/worker-path.ts): from source (Vitest,
 // tsx) it is rewrite-worker.ts, loaded through an ESM bootstrap that registers tsx; in the esbuild
 // bundle it is `vcf-rewrite-worker.cjs` next to the main bundle (scripts/build-main.mjs).
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { WorkerEntry } from '../vcf/worker-path';
@@ -31,5 +32,7 @@ export function rewriteWorkerEntry(): WorkerEntry {
     const code = `import { register } from 'tsx/esm/api'; register(); await import(${JSON.stringify(pathToFileURL(source).href)});`;
     return { specifier: code, eval: true };
   }
-  return { specifier: join(dir, BUNDLED_REWRITE_WORKER), eval: false };
+  const bundled = join(dir, BUNDLED_REWRITE_WORKER);
+  if (!existsSync(bundled)) throw new Error(`The rewrite worker is missing: ${bundled} (run npm run build).`);
+  return { specifier: bundled, eval: false };
 }

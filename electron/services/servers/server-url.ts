@@ -14,7 +14,7 @@ export function isLoopbackHost(hostname: string): boolean {
 /**
  * https only, except for a server on this computer. Users paste what their browser shows, e.g.
  * `https://host/index.html#!pages/jobs`: the page name, the fragment and the query are dropped;
- * a context path (`https://host/imputation`) is kept (cloudgene-api.md 1).
+ * a context path (`https://host/imputation`) is kept (docs/server-behaviour.md#conventions).
  */
 export function parseServerUrl(raw: string): string {
   const text = raw.trim();
@@ -45,4 +45,29 @@ export function defaultLabel(kind: ServerKind, url: string): string {
   if (kind === 'topmed' || kind === 'michigan') return presetServers[kind].label;
   if (kind === 'demo') return 'Demo server';
   return new URL(url).host;
+}
+
+// The presets' names as users know them: a custom server must not pose as one of them.
+const PRESET_NAMES = [
+  'TOPMed Imputation Server',
+  'Michigan Imputation Server',
+  'Michigan Imputation Server 2',
+  ...Object.values(presetServers).map((p) => p.label),
+];
+
+/** Compares names as a reader sees them: width, case, invisible characters and spacing do not count. */
+function comparable(label: string): string {
+  return label
+    .normalize('NFKC')
+    .replace(/\p{Cf}/gu, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
+}
+
+/** Why a custom server cannot have this label, or null. */
+export function customLabelProblem(label: string): string | null {
+  const wanted = comparable(label);
+  const preset = PRESET_NAMES.find((name) => comparable(name) === wanted);
+  return preset ? `"${preset}" is the name of a built-in server. Give this server another name, for example its address.` : null;
 }

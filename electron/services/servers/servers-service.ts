@@ -12,7 +12,7 @@ import { CloudgeneError } from '../cloudgene/errors';
 import type { Logger, Notifier } from '../ports';
 import { KeychainLockedError, secretAccounts, type SecretStore } from '../secrets/secret-store';
 import { storedServer, type SettingsStore, type StoredServer } from '../settings/settings-store';
-import { defaultLabel, parseServerUrl, presetServers } from './server-url';
+import { customLabelProblem, defaultLabel, parseServerUrl, presetServers } from './server-url';
 import { DemoSession, type DemoHost } from './demo-session';
 import { serverView, type Runtime } from './server-status';
 import { checkToken, type TokenCheck } from './token-check';
@@ -75,13 +75,17 @@ export class ServersService {
     if (this.stored().some((server) => server.url === url)) {
       throw new AppError('invalid-request', 'This server is already in your list. Use "Replace token" on its card to change the token.');
     }
+    // A custom server is named by its host unless the user names it; never by what it says it is.
+    const label = request.label?.trim() || defaultLabel(request.kind, url);
+    const labelProblem = request.kind === 'custom' ? customLabelProblem(label) : null;
+    if (labelProblem) throw new AppError('invalid-request', labelProblem);
     const token = request.token.trim();
     const checked = await this.verify(url, token);
     await this.deps.secrets.set(secretAccounts.token(url), token);
     const server = storedServer.parse({
       id: randomUUID(),
       kind: request.kind,
-      label: request.label?.trim() || (request.kind === 'custom' ? checked.info.name || defaultLabel('custom', url) : defaultLabel(request.kind, url)),
+      label,
       url,
       ...this.learned(checked),
     });
@@ -139,7 +143,11 @@ export class ServersService {
     await this.deps.settings.update((draft) => {
       const target = draft.servers.find((candidate) => candidate.id === id);
       if (!target) return;
-      if (change.label !== undefined) target.label = change.label.trim() || target.label;
+      if (change.label !== undefined) {
+        const problem = target.kind === 'custom' ? customLabelProblem(change.label) : null;
+        if (problem) throw new AppError('invalid-request', problem);
+        target.label = change.label.trim() || target.label;
+      }
       if (change.liveJobLimit !== undefined) target.liveJobLimit = change.liveJobLimit;
       if (change.downloadDir !== undefined) {
         if (!path.isAbsolute(change.downloadDir)) throw new AppError('invalid-request', 'Choose a full folder path for the results.');

@@ -1,6 +1,6 @@
 // Server limits and validator release per flavour: every flavour difference lives here, as data
-// (cloudgene-api.md 5.5 and 5.6 "Which utils does TOPMed run? (corrected 2026-12-01)",
-// server-apps.md §5 and §6.4).
+// (docs/server-behaviour.md#submitting-a-job.5 and 5.6 "Which utils does TOPMed run? (corrected 2026-12-01)",
+// docs/server-behaviour.md#server-limits and §6.4).
 import type { ServerFlavour, ValidationLimits } from './types';
 
 const LIMITS: Record<ServerFlavour, ValidationLimits> = {
@@ -24,10 +24,10 @@ const LIMITS: Record<ServerFlavour, ValidationLimits> = {
     flavour: 'topmed',
     minSamples: 20,
     maxSamples: 50_000,
-    // TOPMed prints 291 chunks where Michigan prints 153 for the same data (server-apps.md §5)
+    // TOPMed prints 291 chunks where Michigan prints 153 for the same data (docs/server-behaviour.md#server-limits)
     chunkSizeBp: 10_000_000,
     maxAvgSnpsPerChunk: null,
-    // TOPMed logs print "< 20 SNPs" (server-apps.md §5, V3)
+    // TOPMed logs print "< 20 SNPs" (docs/server-behaviour.md#server-limits, user notes)
     minSnpsPerChunk: 20,
     allowedPhasing: ['eagle', 'beagle', 'no_phasing'],
     sampleCallRate: 0.5,

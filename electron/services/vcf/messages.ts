@@ -1,4 +1,4 @@
-// The servers' exact texts (cloudgene-api.md 5.6, server-apps.md §6.2-§6.4). Texts marked
+// The servers' exact texts (docs/server-behaviour.md#pipeline-messages). Texts marked
 // APPROX are reconstructed from the tools' sources (htslib tabix, htsjdk) and may differ in detail.
 import type { UtilsVersion } from './types';
 
@@ -55,7 +55,7 @@ export const UNPHASED_NO_PHASING = 'Your input data is unphased. Please select a
 export const NO_VCF_GZ = 'No vcf.gz input files detected.';
 export const PHASING_OPTIONS = "For phasing, only options 'eagle', 'beagle' or 'no_phasing' are allowed.";
 // The statgen/imputationserver-utils texts (25,000 samples, SNP density, one file per chromosome)
-// are in no image TOPMed is shown to run, so none of them is reproduced here (server-apps.md §6.4).
+// are in no image TOPMed is shown to run, so none of them is reproduced here (docs/server-behaviour.md#topmed-texts).
 
 // --- Quality Control (QualityControlCommand)
 export const chunksExcludedSnps = (n: number, minSnps: number): string =>

@@ -140,7 +140,7 @@ export class PreflightChecker {
       (target ? target.findings : crossFile).push(toFinding(f));
     };
 
-    // The pipeline's scripts use the names unquoted (cloudgene-api.md 8 item 24): the app refuses
+    // The pipeline's scripts use the names unquoted (docs/server-behaviour.md#emulator-checklist, item 24): the app refuses
     // such names, so they come before anything the server itself would say.
     for (const s of summaries) {
       const problem = fileNameProblem(s.name);

@@ -253,7 +253,7 @@ function noContigFiles(files: VcfFileSummary[]): string {
 
 /**
  * The service's documented policy, which its pipeline does not enforce: warnings that cite it
- * (server-apps.md §6.4). Counted over the files the validator would read.
+ * (docs/server-behaviour.md#topmed-texts). Counted over the files the validator would read.
  */
 export function policyWarnings(files: VcfFileSummary[], limits: ValidationLimits): RuleFailure[] {
   const policy = limits.policy;
@@ -371,7 +371,7 @@ export function chunkQcLines(files: VcfFileSummary[], limits: ValidationLimits):
   return { lines, failed: remaining === 0, excludedLowSnps: lowSnps, excludedCallRate: lowCall, remaining, total };
 }
 
-/** The chunk-level part of the "Quality Control" step (server-apps.md §6.3). */
+/** The chunk-level part of the "Quality Control" step (docs/server-behaviour.md#qc-messages). */
 export function chunkQualityControl(files: VcfFileSummary[], _options: SubmitOptions, limits: ValidationLimits): StepOutcome {
   const qc = chunkQcLines(files, limits);
   const type = qc.failed ? 1 : qc.excludedLowSnps + qc.excludedCallRate > 0 ? 2 : 0;

@@ -7,7 +7,7 @@ export type ServerFlavour = 'michigan' | 'topmed';
 export type UtilsVersion = '1.5.2' | '1.5.3';
 
 /**
- * A service's documented policy that its pipeline does not enforce (server-apps.md §6.4): the
+ * A service's documented policy that its pipeline does not enforce (docs/server-behaviour.md#topmed-texts): the
  * pre-flight check shows it as a warning citing `source`, never as a server error.
  */
 export interface ServicePolicy {
@@ -26,7 +26,7 @@ export interface ValidationLimits {
   chunkSizeBp: number; // 20_000_000 michigan, 10_000_000 topmed
   /** an enforced SNP-density limit: no deployed validator has one (null on both; TOPMed's is `policy`) */
   maxAvgSnpsPerChunk: number | null;
-  minSnpsPerChunk: number; // chunk with fewer SNPs is excluded (QC warning); server-apps.md §5
+  minSnpsPerChunk: number; // chunk with fewer SNPs is excluded (QC warning); docs/server-behaviour.md#server-limits
   allowedPhasing: string[]; // ['eagle','beagle','no_phasing'] on both
   /** addition: contact printed in the Michigan "maximum number of samples" text (pipeline default 'Admin') */
   contactName?: string;

@@ -1,4 +1,4 @@
-// A tiny loopback server with the download behaviour of cloudgene-api.md 6.4, for the cases the
+// A tiny loopback server with the download behaviour of docs/server-behaviour.md#downloads-and-credits, for the cases the
 // emulator does not offer (a Range request answered with 200, an expired pre-signed link, a JSON
 // error body sent with 200). Local mode: chunked, no Content-Length, no Range. S3 mode: 301 to a
 // pre-signed URL with Content-Length and Range. Every /share request spends a credit first.

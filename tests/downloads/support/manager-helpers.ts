@@ -2,7 +2,8 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DownloadManager, type DownloadManagerOptions } from '../../../electron/services/downloads/manager';
-import type { DownloadEvent, DownloadItemView } from '../../../electron/services/downloads/types';
+import type { DownloadEvent, DownloadFile, DownloadItemView } from '../../../electron/services/downloads/types';
+import type { FakeResultServer } from './fake-result-server';
 
 export interface ManagerFixture {
   dir: string;
@@ -73,4 +74,10 @@ export function record(manager: DownloadManager): DownloadEvent[] {
   const events: DownloadEvent[] = [];
   manager.subscribe((event) => events.push(event));
   return events;
+}
+
+/** A result file the fake server offers, as the manager is asked for it. */
+export function resultFile(server: FakeResultServer, name: string, data: Buffer, credits = 10, serverId = 'demo'): DownloadFile & { hash: string } {
+  const { url, hash } = server.addFile(name, data, credits);
+  return { jobId: 'job-20250101-000000-000', serverId, url, name, sizeLabel: `${Math.floor(data.length / 1024)} KB`, credits, hash };
 }

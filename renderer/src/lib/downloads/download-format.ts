@@ -74,7 +74,7 @@ export function creditsLeftText(creditsLeft: number): string {
   return `${creditsLeft} download${creditsLeft === 1 ? '' : 's'} left`;
 }
 
-/** Every GET spends one credit (cloudgene-api.md 6.4): two or fewer left deserves a warning. */
+/** Every GET spends one credit (docs/server-behaviour.md#downloads-and-credits): two or fewer left deserves a warning. */
 export const creditsAreLow = (creditsLeft: number | null): boolean => creditsLeft !== null && creditsLeft >= 0 && creditsLeft <= 2;
 
 export function creditsSpentText(creditsSpent: number): string {
@@ -177,5 +177,5 @@ export function freeResumeNote(item: Pick<DownloadItem, 'resumeIsFree' | 'resuma
   return `Continuing is free${until}: the download link is still valid, no credit is spent.`;
 }
 
-/** The results archives the server protects with the job's password (server-apps.md). */
+/** The results archives the server protects with the job's password (docs/server-behaviour.md). */
 export const isResultsZip = (name: string): boolean => /(^|\/)chr_[^/]+\.zip$/.test(name);

@@ -1,4 +1,4 @@
-// A server step message (HTML, cloudgene-api.md 4.4) taken apart before it is shown: the
+// A server step message (HTML, docs/server-behaviour.md#steps-and-messages) taken apart before it is shown: the
 // "(done/total)" progress bar becomes our own component, newlines become line breaks, and the
 // validation summary and QC statistics are recognised (the detail shows them as lists and tables).
 // Pure string work; sanitizing happens in sanitize-message.ts, in the page.
@@ -19,19 +19,19 @@ export interface PreparedMessage {
   /** Server HTML still to be sanitized, with the progress bar taken out. */
   html: string;
   /**
-   * The results password in the Summary of a server without e-mail (server-apps.md 6.5), split
+   * The results password in the Summary of a server without e-mail (docs/server-behaviour.md#summary-messages), split
    * out so the page can hide it until asked: HTML before it, the password (still HTML-escaped), HTML after.
    */
   password: { before: string; value: string; after: string } | null;
 }
 
-/** Message types: 0 ok, 1 error, 2 warning, 3 running (4.4). */
+/** Message types: 0 ok, 1 error, 2 warning, 3 running (docs/server-behaviour.md#steps-and-messages). */
 export function toneOf(type: number): MessageTone {
   return type === 1 ? 'error' : type === 2 ? 'warning' : type === 3 ? 'running' : 'ok';
 }
 
 // The progressbar template: <b>{label} ({done}/{total})</b><br><div class="progress" ...> with
-// three empty "progress-bar" divs inside (server-apps.md 6.1).
+// three empty "progress-bar" divs inside (docs/server-behaviour.md#steps-and-messages).
 const PROGRESS_HEADER = /<b>\s*([^<]*?)\s*\((\d+)\s*\/\s*(\d+)\)\s*<\/b>\s*(?:<br\s*\/?>)?/i;
 // The generated password may hold '<' and '>' (its symbols include them), and the server writes it
 // into the HTML as is: take everything up to the closing </b>, which a password cannot contain.
@@ -53,7 +53,7 @@ export function prepareMessage(message: { type: number; html: string }): Prepare
   if (progress) html = html.replace(PROGRESS_HEADER, '').replace(PROGRESS_BAR, '');
   html = html
     .replace(/\r?\n/g, '<br>')
-    // "<br><b>Error:</b> More than N allele switches..." starts with a break (server-apps.md 6.3).
+    // "<br><b>Error:</b> More than N allele switches..." starts with a break (docs/server-behaviour.md#qc-messages).
     .replace(/^(?:\s*<br\s*\/?>)+/i, '')
     .replace(/(?:<br\s*\/?>\s*)+$/i, '')
     .trim();

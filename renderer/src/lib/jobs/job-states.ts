@@ -1,4 +1,4 @@
-// What each Cloudgene job state (cloudgene-api.md 4.2) means to the user: one label, one tone,
+// What each Cloudgene job state (docs/server-behaviour.md#job-states) means to the user: one label, one tone,
 // one filter group, and which actions the server accepts. The single place this mapping lives.
 // 8 and 9 are not "Pending"/"Error" as in the web UI: they are finished jobs with a retirement date.
 
@@ -27,7 +27,7 @@ const info = (short: string, note: string | null, tone: StateTone, group: StateG
 });
 
 const STATES: Record<number, StateInfo> = {
-  // DEAD: it was live when the server restarted; only /restart brings it back (3.8). It did not
+  // DEAD: it was live when the server restarted; only /restart brings it back (docs/server-behaviour.md#restart). It did not
   // finish, so it sits with the failures (Live is what the server is working on: 1-3).
   [-1]: info('Interrupted', 'can be restarted', 'attention', 'failed'),
   1: info('Waiting', null, 'live', 'live'),
@@ -37,7 +37,7 @@ const STATES: Record<number, StateInfo> = {
   5: info('Failed', null, 'failure', 'failed'),
   6: info('Canceled', null, 'muted', 'canceled'),
   7: info('Retired', 'results deleted', 'muted', 'retired'),
-  // The retirement reminder was sent; deletedOn holds the date (4.2).
+  // The retirement reminder was sent; deletedOn holds the date (docs/server-behaviour.md#job-states).
   8: info('Succeeded', null, 'success', 'succeeded'),
   // "Failed or canceled": the server merges 5 and 6 here, so the tone cannot tell them apart.
   9: info('Failed or canceled', null, 'failure', 'failed'),
@@ -50,10 +50,10 @@ export function stateInfo(state: number): StateInfo {
 /** Waiting, running or exporting: the server is still working on it. */
 export { isLive };
 
-/** The web UI offers cancel for 1-3 only; the server ignores it otherwise (3.7). */
+/** The web UI offers cancel for 1-3 only; the server ignores it otherwise (docs/server-behaviour.md#cancel). */
 export const canCancel = (state: number): boolean => isLive(state);
 
-/** Restart works for DEAD (-1) only; anything else is 400 "not pending" (3.8). */
+/** Restart works for DEAD (-1) only; anything else is 400 "not pending" (docs/server-behaviour.md#restart). */
 export const canRestart = (state: number): boolean => state === -1;
 
 /** The web UI offers delete for finished and dead jobs (state > 3 or -1, 3.9). */

@@ -5,7 +5,7 @@ import { isLive } from './job-states';
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-/** Both public servers keep results 7 days after the end (cloudgene-api.md 4.2). */
+/** Both public servers keep results 7 days after the end (docs/server-behaviour.md#job-states). */
 export const RESULTS_KEPT_MS = 7 * DAY;
 
 type Timed = Pick<JobSummary, 'state' | 'startTime' | 'endTime' | 'clockOffsetMs'>;
@@ -41,7 +41,7 @@ export function formatRunningTime(ms: number, live: boolean): string {
   return live && ms < MINUTE ? '< 1 min' : formatDuration(ms);
 }
 
-/** jobsAhead is the server's 0-based queue position: the number of waiting jobs in front (4.3). */
+/** jobsAhead is the server's 0-based queue position: the number of waiting jobs in front (docs/server-behaviour.md#queue-position). */
 export function queueText(jobsAhead: number | null): string | null {
   if (jobsAhead === null || jobsAhead < 0) return null;
   if (jobsAhead === 0) return 'Next in the queue';
@@ -73,7 +73,7 @@ export function countdownText(deadline: number, now: number): string | null {
 /** Server time now, from our clock and the offset the job was last seen with. */
 export const serverNow = (job: Pick<JobSummary, 'clockOffsetMs'>, now: number): number => now + job.clockOffsetMs;
 
-/** Less than 48 hours left: the servers send their reminder then too (4.2). */
+/** Less than 48 hours left: the servers send their reminder then too (docs/server-behaviour.md#job-states). */
 export const deadlineIsNear = (deadline: number, now: number): boolean => deadline - now < 2 * DAY;
 
 /** A compact date for the list: "Nov 27, 9:32 AM" this year, "Nov 27, 2025" before. */

@@ -1,4 +1,4 @@
-// Server messages are HTML (cloudgene-api.md 4.4): only a small set of harmless tags survives,
+// Server messages are HTML (docs/server-behaviour.md#steps-and-messages): only a small set of harmless tags survives,
 // links keep their href (clicks are opened in the system browser by the component), and
 // "Warning:" / "Error:" labels are marked so they can be styled as our own labels.
 import DOMPurify from 'dompurify';

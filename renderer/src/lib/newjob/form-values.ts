@@ -1,4 +1,4 @@
-// The values of the server's form (cloudgene-api.md 3.3, server-apps.md 2.2): defaults, the
+// The values of the server's form (docs/server-behaviour.md#app-form, #form-inputs): defaults, the
 // population list bound to the chosen panel, and what goes to uploads:start.
 import type { FormField } from '../../../../electron/ipc/contract';
 
@@ -50,7 +50,7 @@ export function missingTerms(fields: FormField[], checked: FormChecks): Extract<
 
 /**
  * Only the boxes that are on: the server turns any checkbox field that is present on, whatever
- * its value (server-apps.md 1, submit side).
+ * its value (docs/server-behaviour.md#form-parsing).
  */
 export function checkedOnly(fields: FormField[], checked: FormChecks): FormChecks {
   const known = new Set(fields.filter((field) => field.kind === 'checkbox' || field.kind === 'terms').map((field) => field.id));
