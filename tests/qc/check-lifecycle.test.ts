@@ -172,6 +172,18 @@ describe('a check', () => {
     expect(reported.report!.excludedFile.state).toBe('downloaded');
   });
 
+  it('whose job has ended before it is first read again still gets its report', async () => {
+    const { fileId } = await cohortFile(services, 'chr20.vcf.gz', {}, { samples: 10 });
+    // the first reads of the new job wait until its end: no later change will ever be seen
+    emulator.control.setFault({ kind: 'delay', ms: 1500, path: '/api/v2/jobs/job-', times: 2 });
+    const { id } = await services.handlers['qc:start'](checkRequest(serverId, fileId, 'quick end'));
+    const running = await untilPhase(services, id, ['check-running']);
+    emulator.control.advanceClock(120_000);
+    expect(emulator.control.getJob(running.checkJob!.jobId)!.state).toBe(5);
+    const reported = await untilPhase(services, id, ['report', 'failed']);
+    expect(reported.report!.outcome).toBe('failed');
+  });
+
   it('that fails before QC says why and offers no fix', async () => {
     const { fileId } = await cohortFile(services, 'chr20.vcf.gz', {}, { samples: 10 });
     const { id } = await services.handlers['qc:start'](checkRequest(serverId, fileId, 'too few'));

@@ -28,26 +28,24 @@ import type { FreeSpaceProbe } from '../downloads/disk-space';
 import type { DownloadsService } from '../downloads/downloads-service';
 import type { FileRegistry } from '../files/file-registry';
 import type { JobsService } from '../jobs/jobs-service';
-import { assertUnchanged, snapshotFile, type UploadFile } from '../multipart/file-snapshot';
+import { assertUnchanged, type UploadFile } from '../multipart/file-snapshot';
 import type { NewJobService } from '../newjob/new-job-service';
 import type { Logger } from '../ports';
-import { editKey } from '../rewrite/transforms/site-edits';
 import { RewriteCanceled, RewriteInputError } from '../rewrite/rewrite-file';
-import { estimateOutput, rewriteSet, type RewriteProgress } from '../rewrite/rewrite-set';
+import { estimateOutput } from '../rewrite/rewrite-set';
 import type { TransformSpec } from '../rewrite/types';
 import type { ServersService } from '../servers/servers-service';
 import type { UploadQueue } from '../upload-queue/upload-queue';
 import { buildReport } from './check-report';
-import { CHANGE_LOG_NAME, copiesIntact, correctedFolder, deleteCopies, slimFolder } from './copies';
+import { copyHeaderLine, fixSpec, writeCopies } from './copy-writer';
+import { EXCLUDED_FILE, ExcludedDownloads } from './excluded-download';
+import { copiesIntact, correctedFolder, deleteCopies, slimFolder } from './copies';
 import { parseExcludedSites } from './excluded-sites';
 import { fileSetKey } from './file-sets';
-import { fixPlan } from './fix-plan';
 import { imputationValues, qcModeOf } from './qc-mode';
 import { readQcMessages } from './qc-messages';
 import type { CopySet, QcStore, RunRecord } from './qc-store';
 import { toView } from './run-view';
-
-export const EXCLUDED_FILE = 'statistics/snps-excluded.txt';
 
 export interface QcServiceDeps {
   store: QcStore;
@@ -81,9 +79,11 @@ export class QcService {
   private readonly uploadsSeen = new Map<string, UploadView>();
   private readonly now: () => number;
   private readonly pending = new Set<Promise<unknown>>();
+  private readonly excludedDownloads: ExcludedDownloads;
 
   constructor(private readonly deps: QcServiceDeps) {
     this.now = deps.now ?? Date.now;
+    this.excludedDownloads = new ExcludedDownloads(deps.downloads);
   }
 
   /** After a restart: what was cut short says so; checks waiting for their job look again. */
@@ -292,7 +292,7 @@ export class QcService {
   private async runCheck(run: RunRecord, signal: AbortSignal): Promise<void> {
     try {
       let files = run.sources;
-      if (run.slim) files = await this.writeCopies(run, 'slim', { kind: 'slim-gt', headerLine: this.headerLine('slim') }, 'check-rewriting', signal);
+      if (run.slim) files = await this.writeCopies(run, 'slim', { kind: 'slim-gt', headerLine: copyHeaderLine('slim', this.now()) }, 'check-rewriting', signal);
       if (signal.aborted) throw new RewriteCanceled();
       const view = this.deps.uploads.start({
         serverId: run.serverId,
@@ -319,8 +319,11 @@ export class QcService {
     if (view.state === 'submitted') this.deps.store.markSubmitted(fileSetKey(view.serverId, view.files), this.now());
     for (const run of this.deps.store.runs()) {
       if (run.checkUploadId === view.id && run.phase === 'check-uploading') {
-        if (view.state === 'submitted' && view.jobId) this.update(run, { phase: 'check-running', checkJobId: view.jobId, checkJobState: 1 });
-        else if (view.state === 'failed') this.update(run, { phase: 'failed', error: view.error });
+        if (view.state === 'submitted' && view.jobId) {
+          this.update(run, { phase: 'check-running', checkJobId: view.jobId, checkJobState: 1 });
+          // A job that ends before anyone polls it again sends no change: read it now.
+          this.track(this.refreshCheck(run));
+        } else if (view.state === 'failed') this.update(run, { phase: 'failed', error: view.error });
         else if (view.state === 'canceled') this.update(run, { phase: 'canceled', notice: 'The upload of the check was canceled.' });
         else this.emit(run);
       } else if (run.impute?.uploadId === view.id && run.phase === 'impute-uploading') {
@@ -386,8 +389,15 @@ export class QcService {
       };
       let text: string | null = null;
       if (listed) {
-        const item = await this.downloadExcluded(run, jobId, signal);
-        if (signal.aborted) return;
+        const item = await this.excludedDownloads.fetch(run.serverId, jobId, signal, (notice) =>
+          this.update(run, {
+            notice:
+              notice === 'needs-confirmation'
+                ? `The download of ${EXCLUDED_FILE} broke off; trying again costs one more download credit. Confirm it on the Downloads screen.`
+                : `${this.server(run.serverId).label} does not answer now; the download of ${EXCLUDED_FILE} waits and starts by itself.`,
+          }),
+        );
+        if (!item || signal.aborted) return;
         excludedFile = { ...excludedFile, creditsSpent: item.creditsSpent, creditsLeft: item.creditsLeft < 0 ? null : item.creditsLeft, path: item.path };
         if (item.state === 'completed' && item.path) {
           text = await fs.readFile(item.path, 'utf8');
@@ -411,55 +421,8 @@ export class QcService {
     }
   }
 
-  /** One GET (one credit) for the list, into the job's results folder, through the download manager. */
-  private downloadExcluded(run: RunRecord, jobId: string, signal: AbortSignal): Promise<DownloadItem> {
-    const matches = (item: DownloadItem) => item.serverId === run.serverId && item.jobId === jobId && item.name === EXCLUDED_FILE;
-    return new Promise<DownloadItem>((resolve, reject) => {
-      let settled = false;
-      const done = (item: DownloadItem) => {
-        if (settled) return;
-        settled = true;
-        this.downloadWaiters.delete(waiter);
-        resolve(item);
-      };
-      const waiter = (item: DownloadItem) => {
-        if (!matches(item)) return;
-        if (item.state === 'completed' || item.state === 'failed' || item.state === 'canceled') done(item);
-        else if (item.state === 'needs-confirmation')
-          this.update(run, {
-            notice: `The download of ${EXCLUDED_FILE} broke off; trying again costs one more download credit. Confirm it on the Downloads screen.`,
-          });
-      };
-      this.downloadWaiters.add(waiter);
-      signal.addEventListener('abort', () => {
-        this.downloadWaiters.delete(waiter);
-        settled = true;
-        resolve({ state: 'canceled' } as DownloadItem);
-      });
-      this.deps.downloads.start(run.serverId, jobId, [EXCLUDED_FILE]).then(
-        ({ items, waiting }) => {
-          if (waiting)
-            this.update(run, {
-              notice: `${this.server(run.serverId).label} does not answer now; the download of ${EXCLUDED_FILE} waits and starts by itself.`,
-            });
-          for (const item of items) waiter(item);
-          // already complete on disk, or finished before this line
-          for (const item of this.deps.downloads.list().items) waiter(item);
-        },
-        (error: unknown) => {
-          if (settled) return;
-          settled = true;
-          this.downloadWaiters.delete(waiter);
-          reject(error instanceof Error ? error : new Error(String(error)));
-        },
-      );
-    });
-  }
-
-  private readonly downloadWaiters = new Set<(item: DownloadItem) => void>();
-
   private onDownload(item: DownloadItem): void {
-    for (const waiter of [...this.downloadWaiters]) waiter(item);
+    this.excludedDownloads.onItem(item);
     if (item.state !== 'completed') return;
     for (const run of this.deps.store.runs()) {
       if (run.serverId === item.serverId && run.impute?.jobId === item.jobId && !run.keepCopies && run.copies.some((copies) => !copies.deleted)) {
@@ -477,14 +440,19 @@ export class QcService {
       let files: UploadFile[] = run.sources;
       const fixes = options.alleles || options.dropMismatches || options.dropAmbiguous;
       if (fixes) {
-        const spec = await this.fixSpec(run, options);
-        files = await this.writeCopies(run, 'corrected', spec.spec, 'impute-rewriting', signal, spec.planned);
+        const spec = await fixSpec(
+          run.excludedPath,
+          options,
+          run.report?.liftOver !== null && run.report?.liftOver !== undefined,
+          copyHeaderLine('fix', this.now()),
+        );
+        files = await this.writeCopies(run, 'corrected', spec, 'impute-rewriting', signal);
       } else if (options.slim) {
         const reusable = run.copies.find((copies) => copies.purpose === 'slim' && copies.specKey === 'slim-gt');
         files =
           reusable && (await copiesIntact(reusable))
             ? reusable.files
-            : await this.writeCopies(run, 'slim', { kind: 'slim-gt', headerLine: this.headerLine('slim') }, 'impute-rewriting', signal);
+            : await this.writeCopies(run, 'slim', { kind: 'slim-gt', headerLine: copyHeaderLine('slim', this.now()) }, 'impute-rewriting', signal);
       }
       if (signal.aborted) throw new RewriteCanceled();
       const typed = this.typedPasswords.get(run.id);
@@ -512,26 +480,13 @@ export class QcService {
     }
   }
 
-  /** The site edits of the report's list, matched by position (or by ID where the server lifted the positions). */
-  private async fixSpec(run: RunRecord, options: QcFixOptions): Promise<{ spec: TransformSpec; planned: number }> {
-    const text = run.excludedPath ? await fs.readFile(run.excludedPath, 'utf8') : '';
-    const { sites } = parseExcludedSites(text);
-    const plan = fixPlan(sites, options);
-    const matchBy = run.report?.liftOver ? 'id' : 'position';
-    return {
-      spec: { kind: 'site-edits', edits: plan.edits, matchBy, dropAmbiguous: options.dropAmbiguous, slim: options.slim, headerLine: this.headerLine('fix') },
-      planned: plan.edits.length,
-    };
-  }
-
-  /** Writes copies of the run's files with `spec` into its folder; answers them as files to upload. */
+  /** Writes copies of the run's files with `spec` into their folder; answers them as files to upload. */
   private async writeCopies(
     run: RunRecord,
     purpose: 'slim' | 'corrected',
     spec: TransformSpec,
     phase: 'check-rewriting' | 'impute-rewriting',
     signal: AbortSignal,
-    planned = 0,
   ): Promise<UploadFile[]> {
     const server = this.server(run.serverId);
     const folder =
@@ -552,18 +507,15 @@ export class QcService {
     });
     try {
       for (const source of run.sources) await assertUnchanged(source);
-      const estimate = await estimateOutput(sources, spec);
-      if (signal.aborted) throw new RewriteCanceled();
-      const result = await rewriteSet({
+      const written = await writeCopies({
         sources,
         folder,
         spec,
-        changeLog: purpose === 'corrected' ? CHANGE_LOG_NAME : null,
-        expectedBytes: estimate.outputBytes,
+        changeLog: purpose === 'corrected',
         signal,
         workers: this.deps.workers,
         freeSpace: this.deps.freeSpace,
-        onProgress: (progress: RewriteProgress) =>
+        onProgress: (progress) =>
           this.setRewrite(run, {
             purpose,
             fileName: progress.fileName,
@@ -575,52 +527,38 @@ export class QcService {
             etaSeconds: progress.etaSeconds,
           }),
       });
-      const files = await Promise.all(result.files.map((file) => snapshotFile(file.path, file.name)));
       const copies: CopySet = {
         purpose,
         folder,
-        files,
-        changeLog: result.changeLog,
+        files: written.files,
+        changeLog: written.changeLog,
         specKey: spec.kind === 'slim-gt' ? 'slim-gt' : `edits:${randomUUID()}`,
         deleted: false,
       };
       const others = run.copies.filter((existing) => existing.folder !== folder);
-      if (purpose === 'corrected' && spec.kind === 'site-edits') {
-        const applied = new Set(result.marks);
-        const missing = spec.edits.filter((edit) => !applied.has(editKey(edit, spec.matchBy)));
-        if (missing.length > 0 && result.changeLog) {
-          const rows = missing
-            .map((edit) => `-\t${edit.chromosome}\t${edit.pos}\t${edit.id}\t${edit.ref}\t${edit.alt}\t\t\tnot-found\t${edit.reason}\n`)
-            .join('');
-          await fs.appendFile(result.changeLog, rows);
-        }
-        const counts = result.counts;
-        this.update(run, {
-          copies: [...others, copies],
-          impute: {
-            ...run.impute!,
-            changes: {
-              swapped: counts.swap ?? 0,
-              flipped: counts.flip ?? 0,
-              flippedAndSwapped: counts['flip-swap'] ?? 0,
-              droppedMismatches: counts.drop ?? 0,
-              droppedAmbiguous: counts['drop-ambiguous'] ?? 0,
-              notFound: Math.max(0, planned - applied.size),
-            },
-          },
-        });
-      } else this.update(run, { copies: [...others, copies] });
-      return files;
+      const counts = written.counts;
+      this.update(run, {
+        copies: [...others, copies],
+        ...(spec.kind === 'site-edits' && run.impute
+          ? {
+              impute: {
+                ...run.impute,
+                changes: {
+                  swapped: counts.swap ?? 0,
+                  flipped: counts.flip ?? 0,
+                  flippedAndSwapped: counts['flip-swap'] ?? 0,
+                  droppedMismatches: counts.drop ?? 0,
+                  droppedAmbiguous: counts['drop-ambiguous'] ?? 0,
+                  notFound: written.notFound,
+                },
+              },
+            }
+          : {}),
+      });
+      return written.files;
     } finally {
       this.setRewrite(run, null);
     }
-  }
-
-  private headerLine(what: 'slim' | 'fix'): string {
-    const date = new Date(this.now()).toISOString();
-    return what === 'slim'
-      ? `##imputationDesktopCommand=slim copy: INFO removed, FORMAT reduced to GT; Date=${date}`
-      : `##imputationDesktopCommand=allele fixes from the server's QC (statistics/snps-excluded.txt), see ${CHANGE_LOG_NAME}; Date=${date}`;
   }
 
   // ---- clean-up -------------------------------------------------------------------------------
