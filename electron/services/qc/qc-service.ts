@@ -25,6 +25,7 @@ import {
 } from '../../ipc/contract';
 import { isLive, isSuccess } from '../../shared/job-states';
 import type { FreeSpaceProbe } from '../downloads/disk-space';
+import { CloudgeneError } from '../cloudgene/errors';
 import type { DownloadsService } from '../downloads/downloads-service';
 import type { FileRegistry } from '../files/file-registry';
 import type { JobsService } from '../jobs/jobs-service';
@@ -88,6 +89,7 @@ export class QcService {
 
   /** After a restart: what was cut short says so; checks waiting for their job look again. */
   async init(): Promise<void> {
+    for (const run of [...this.deps.store.runs()]) if (run.dismissed && run.copies.every((copies) => copies.deleted)) this.deps.store.remove(run.id);
     for (const run of this.deps.store.runs()) {
       if (run.phase === 'check-rewriting' || run.phase === 'check-uploading') {
         await this.cleanupUnsent(run);
@@ -230,10 +232,17 @@ export class QcService {
         if (run.impute?.uploadId) this.deps.uploads.cancel(run.impute.uploadId);
         else this.activity.get(run.id)?.abort.abort();
         break;
-      case 'check-running':
-        if (run.checkJobId) await this.deps.jobs.cancel(run.serverId, run.checkJobId);
-        this.update(run, { phase: 'canceled', notice: 'The QC job was canceled on the server.' });
+      case 'check-running': {
+        let notice = 'The QC job was canceled on the server.';
+        if (run.checkJobId)
+          await this.deps.jobs.cancel(run.serverId, run.checkJobId).catch((error: unknown) => {
+            // gone from the server (deleted): nothing left to cancel there
+            if (!(error instanceof AppError || error instanceof CloudgeneError) || error.code !== 'not-found') throw error;
+            notice = 'The QC job is no longer on the server.';
+          });
+        this.update(run, { phase: 'canceled', notice });
         break;
+      }
       case 'check-downloading':
         this.activity.get(run.id)?.abort.abort();
         this.update(run, { phase: 'canceled', notice: `The download of ${EXCLUDED_FILE} was left; the QC job is done on the server.` });
@@ -580,7 +589,9 @@ export class QcService {
     if (!results.every((name) => items.some((item) => item.name === name))) return;
     if (run.keepCopies) return;
     await this.deleteAllCopies(run);
-    this.update(run, { notice: "The copies were deleted: the job's results are downloaded." });
+    // a run dismissed earlier was kept only for this
+    if (run.dismissed) this.deps.store.remove(run.id);
+    else this.update(run, { notice: "The copies were deleted: the job's results are downloaded." });
   }
 
   private async deleteAllCopies(run: RunRecord): Promise<void> {
