@@ -35,6 +35,10 @@ await Promise.all([
   ...[dir('main'), ...(values['desktop-only'] ? [] : [dir('web')])].map((outdir) =>
     build({ ...common, entryPoints: { 'vcf-scan-worker': 'electron/services/vcf/scan-worker.ts' }, outdir, outExtension: { '.js': '.cjs' } }),
   ),
+  // The rewriter's worker thread (slim and corrected copies), likewise (see rewrite/worker-path.ts).
+  ...[dir('main'), ...(values['desktop-only'] ? [] : [dir('web')])].map((outdir) =>
+    build({ ...common, entryPoints: { 'vcf-rewrite-worker': 'electron/services/rewrite/rewrite-worker.ts' }, outdir, outExtension: { '.js': '.cjs' } }),
+  ),
   // The results reader's worker thread (quality summaries, filtered exports; see results/worker-path.ts).
   ...[dir('main'), ...(values['desktop-only'] ? [] : [dir('web')])].map((outdir) =>
     build({ ...common, entryPoints: { 'results-worker': 'electron/services/results/results-worker.ts' }, outdir, outExtension: { '.js': '.cjs' } }),

@@ -110,6 +110,7 @@ async function checkAsar(resources) {
     'dist/preload/index.cjs',
     'dist/main/vcf-scan-worker.cjs',
     'dist/main/results-worker.cjs',
+    'dist/main/vcf-rewrite-worker.cjs',
     'dist/renderer/index.html',
     'dist/icon.png',
   ]) {

@@ -6,6 +6,7 @@ import { appInfo, chosenFile, desktopNotification, dirListing, notice, preferenc
 import { downloadItem, downloadProgress, downloadTotals, waitingDownload } from './schemas/downloads';
 import { jobDetail, jobPasswordStatus, jobRef, jobSummary } from './schemas/jobs';
 import { jobForm, preflightReport, preflightRequest, startUploadRequest, uploadView } from './schemas/new-job';
+import { qcFixOptions, qcInspection, qcInspectRequest, qcRunRef, qcRunView, qcStartRequest } from './schemas/qc';
 import { resultsChannels, resultsEvents } from './schemas/results';
 import { serverView } from './schemas/servers';
 
@@ -16,6 +17,7 @@ export * from './schemas/downloads';
 export * from './schemas/errors';
 export * from './schemas/jobs';
 export * from './schemas/new-job';
+export * from './schemas/qc';
 export * from './schemas/results';
 export * from './schemas/servers';
 
@@ -165,6 +167,20 @@ export const invokeChannels = {
     request: z.object({ url: z.string().max(2048) }).strict(),
     response: z.object({ opened: z.boolean() }),
   },
+  /** Before a submit: were these files sent to this server before, its QC-only mode, how big slim copies would be. */
+  'qc:inspect': { request: qcInspectRequest, response: qcInspection },
+  /** "Check against the panel first" (a QC-only job), or slim copies submitted for imputation; progress as qc:changed. */
+  'qc:start': { request: qcStartRequest, response: qcRunView },
+  'qc:list': { request: empty, response: z.array(qcRunView) },
+  /** "Fix and impute" (or impute as is): corrected copies written here, then submitted in imputation mode. */
+  'qc:impute': { request: z.object({ id: z.string(), options: qcFixOptions, keepCopies: z.boolean() }).strict(), response: qcRunView },
+  /** Reads the check's job and snps-excluded.txt again (after a failed download; no credit for a file already here). */
+  'qc:retry': { request: qcRunRef, response: qcRunView },
+  /** Stops what the run is doing (rewriting, uploading, the QC job on the server). */
+  'qc:cancel': { request: qcRunRef, response: qcRunView },
+  /** Keeps the corrected or slim copies after the job's results are downloaded (or lets them go). */
+  'qc:keepCopies': { request: z.object({ id: z.string(), keep: z.boolean() }).strict(), response: qcRunView },
+  'qc:dismiss': { request: qcRunRef, response: z.object({ dismissed: z.boolean() }) },
   ...resultsChannels,
 } as const;
 
@@ -190,6 +206,9 @@ export const eventChannels = {
   'app:navigate': routeTarget,
   /** The browser preview shows notifications inside the page (it has no desktop notifications). */
   'app:notification': desktopNotification,
+  /** A check or a fix moved (rewrite progress a few times a second). */
+  'qc:changed': qcRunView,
+  'qc:removed': z.object({ id: z.string() }),
   ...resultsEvents,
 } as const;
 

@@ -22,6 +22,9 @@ import { PreflightService } from './newjob/preflight-service';
 import { createDemoHost } from './servers/demo-host';
 import { KEYCHAIN_LOCKED_MESSAGE } from './secrets/secret-store';
 import { UploadQueue } from './upload-queue/upload-queue';
+import { tapEvents } from './qc/event-tap';
+import { QcService } from './qc/qc-service';
+import { QcStore } from './qc/qc-store';
 import type { DemoHost } from './servers/demo-session';
 import { ServersService } from './servers/servers-service';
 import { ResultsService } from './results/results-service';
@@ -37,6 +40,7 @@ export interface AppServices {
   watcher: JobWatcher;
   uploads: UploadQueue;
   downloads: DownloadsService;
+  qc: QcService;
   results: ResultsService;
   close(): Promise<void>;
 }
@@ -72,6 +76,9 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
     notices.push({ level: 'warning', message: `${KEYCHAIN_LOCKED_MESSAGE} Until then the app cannot read your tokens or results passwords.` });
   }
   const files = new FileRegistry();
+  // The QC service follows uploads, jobs and downloads through the events they send the window.
+  let qc: QcService | null = null;
+  const events = tapEvents(ports.events, (channel, payload) => qc?.onEvent(channel, payload));
   const passwords = await JobPasswords.open(ports.userDataDir, ports.secrets);
   const dispatcher = createDispatcher({ proxyUrl: options.proxyUrl });
   const servers = new ServersService({
@@ -129,17 +136,20 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
     servers,
     waiting,
     passwordOf: async (serverId, jobId) => (await jobs.passwordOf(serverId, jobId)).password,
-    events: ports.events,
+    events,
     notifier: ports.notifier,
     log: ports.log,
     showInFolder: ports.showInFolder,
   });
   const jobs = new JobsService({
     servers,
-    events: ports.events,
+    events,
     passwords,
     alerts,
-    onSucceeded: (serverId, job) => void downloads.onJobSucceeded(serverId, job),
+    // A QC-only check has nothing worth a download credit but the file its report reads.
+    onSucceeded: (serverId, job) => {
+      if (!qc?.ownsCheckJob(serverId, job.id)) void downloads.onJobSucceeded(serverId, job);
+    },
   });
   const watcher = new JobWatcher({
     jobs,
@@ -161,7 +171,7 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
     jobs,
     passwords,
     // What the app submits is written down per job for the methods record.
-    events: followUploads(ports.events, submissions),
+    events: followUploads(events, submissions),
     log: ports.log,
     keepAwake: ports.keepAwake,
     blocker: (serverId) => newJob.blocker(serverId),
@@ -182,6 +192,19 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
   });
   const preflight = new PreflightService({ servers, files, events: ports.events, formOf: (serverId) => newJob.fieldsOf(serverId) });
 
+  qc = new QcService({
+    store: await QcStore.open(ports.userDataDir, (error) => ports.log.warn(`qc-runs.json could not be saved: ${String(error)}`)),
+    servers,
+    jobs,
+    newJob,
+    uploads,
+    downloads,
+    files,
+    events: ports.events,
+    log: ports.log,
+  });
+  await qc.init();
+  const checks = qc;
   const results = new ResultsService({
     servers,
     jobs,
@@ -288,6 +311,14 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
       }
       return { opened: await ports.openExternal(url) };
     },
+    'qc:inspect': ({ serverId, fileIds }) => checks.inspect(serverId, fileIds),
+    'qc:start': (request) => checks.start(request),
+    'qc:list': () => checks.list(),
+    'qc:impute': ({ id, options, keepCopies }) => checks.impute(id, options, keepCopies),
+    'qc:retry': ({ id }) => checks.retry(id),
+    'qc:cancel': ({ id }) => checks.cancel(id),
+    'qc:keepCopies': ({ id, keep }) => checks.keepCopies(id, keep),
+    'qc:dismiss': ({ id }) => checks.dismiss(id),
   });
 
   let closed = false;
@@ -300,11 +331,13 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
     watcher,
     uploads,
     downloads,
+    qc: checks,
     results,
     close: async () => {
       if (closed) return;
       closed = true;
       watcher.stop();
+      await checks.close();
       await alerts.flush();
       await passwords.flush();
       await downloads.close();

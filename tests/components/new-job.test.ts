@@ -51,6 +51,9 @@ async function openForm(
     'preflight:check': options.report ?? (() => cleanReport([FILE])),
     'preflight:cancel': () => ({ canceled: true }),
     'uploads:start': (request) => uploadOf(request),
+    // Files sent before: "Check against the panel first" starts off, the submit goes straight to the upload.
+    'qc:list': () => [],
+    'qc:inspect': () => ({ firstSubmission: false, qcMode: { value: 'qc_only', label: 'Quality Control Only' }, slim: null, slimProblem: null }),
     ...options.answers,
   });
   // No pauses between keystrokes: the test's clock is fake and moves only when told.

@@ -9,6 +9,7 @@ import { invokeChannelNames, type Envelope, type InvokeChannel, type RequestOf, 
 import { registerIpc } from '../../electron/ipc/register';
 import { emulatorDemoHost, withEmulator } from '../support/emulators';
 import { createTestServices, type TestServices } from '../support/services';
+import { writePanelCohort } from '../support/panel-fixtures';
 import { writeVcfGz } from '../support/vcf-fixtures';
 import { until } from '../support/wait';
 
@@ -169,6 +170,38 @@ describe('every channel', () => {
     await ok('downloads:cancel', { id: items[0]!.id });
     await ok('downloads:remove', { id: items[0]!.id });
     await ok('downloads:cancelWaiting', { serverId, jobId });
+
+    // check against the panel (QC-only job), then fix and impute
+    const cohortPath = path.join(services.userDataDir, 'cohort', 'chr20.vcf.gz');
+    await import('node:fs/promises').then((fs) => fs.mkdir(path.dirname(cohortPath), { recursive: true }));
+    await writePanelCohort(cohortPath, { samples: 25, matches: 300, inject: { alleleSwitches: 110 } });
+    const [cohort] = await ok('files:register', { paths: [cohortPath] });
+    expect((await ok('qc:inspect', { serverId, fileIds: [cohort!.id] })).qcMode?.value).toBe('qc_only');
+    const check = await ok('qc:start', {
+      serverId,
+      appId: 'imputationserver2',
+      fileIds: [cohort!.id],
+      values,
+      checked: { check1: true, check2: true },
+      jobName: 'checked',
+      password: { mode: 'generate' },
+      check: true,
+      slim: true,
+    });
+    // reading the QC job is what the watcher does; here the test reads it
+    const reportOf = async () => {
+      const run = (await ok('qc:list', {})).find((candidate) => candidate.id === check.id)!;
+      if (run.phase === 'check-running') await ok('jobs:get', { serverId, jobId: run.checkJob!.jobId });
+      return run;
+    };
+    await until(reportOf, (run) => run.phase === 'report');
+    await ok('qc:retry', { id: check.id });
+    await until(reportOf, (run) => run.phase === 'report');
+    await ok('qc:impute', { id: check.id, options: { alleles: true, dropMismatches: true, dropAmbiguous: true, slim: true }, keepCopies: false });
+    await until(reportOf, (run) => run.phase === 'submitted');
+    await ok('qc:keepCopies', { id: check.id, keep: true });
+    await ok('qc:cancel', { id: check.id });
+    await ok('qc:dismiss', { id: check.id });
 
     // live and dead jobs: cancel, restart
     const [running, dead] = emulator.control.seedJobs(2, { user: emulator.username, states: [2, -1] });

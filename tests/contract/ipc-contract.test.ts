@@ -104,6 +104,24 @@ function samples(): { [C in InvokeChannel]: RequestOf<C> } {
     'files:register': { paths: [vcfPath] },
     'files:registerDropped': { paths: [vcfPath] },
     'shell:openExternal': { url: 'https://imputationserver.sph.umich.edu/' },
+    'qc:inspect': { serverId, fileIds: ['unknown-file'] },
+    'qc:start': {
+      serverId,
+      appId: 'imputationserver2',
+      fileIds: ['unknown-file'],
+      values: {},
+      checked: {},
+      jobName: 'x',
+      password: { mode: 'generate' },
+      check: true,
+      slim: false,
+    },
+    'qc:list': {},
+    'qc:impute': { id: 'no-such-check', options: { alleles: true, dropMismatches: true, dropAmbiguous: true, slim: false }, keepCopies: false },
+    'qc:retry': { id: 'no-such-check' },
+    'qc:cancel': { id: 'no-such-check' },
+    'qc:keepCopies': { id: 'no-such-check', keep: true },
+    'qc:dismiss': { id: 'no-such-check' },
     'results:overview': { serverId, jobId: 'job-20990101-000000-000' },
     'results:summarize': { serverId, jobId: 'job-20990101-000000-000', operationId: 'q1' },
     'results:qc': { serverId, jobId: 'job-20990101-000000-000' },
@@ -194,6 +212,7 @@ describe('window.api', () => {
       'newJob',
       'on',
       'preflight',
+      'qc',
       'registerDroppedFiles',
       'results',
       'servers',
@@ -226,6 +245,7 @@ describe('window.api', () => {
       'update',
     ]);
     expect(Object.keys(api.files).sort()).toEqual(['listDir', 'openDialog', 'register']);
+    expect(Object.keys(api.qc).sort()).toEqual(['cancel', 'dismiss', 'impute', 'inspect', 'keepCopies', 'list', 'retry', 'start']);
     expect(Object.isFrozen(api)).toBe(true);
   });
 

@@ -10,7 +10,7 @@ import { submitTestJob } from '../support/submit';
 import { writeVcfGz } from '../support/vcf-fixtures';
 import { captureChecked } from './a11y';
 import { expect, test, type PreviewApp } from './fixtures';
-import { addServer } from './ui';
+import { addServer, skipPanelCheck } from './ui';
 
 const SERVER = 'Lab server';
 
@@ -71,6 +71,7 @@ test('a job submitted here: download all, see them complete, show in folder, cop
     await browser.getByRole('button', { name: 'Go' }).click();
     await browser.getByRole('checkbox', { name: /^chr20\.vcf\.gz/ }).check();
     await browser.getByRole('button', { name: /^Add \d+ files?$/ }).click();
+    await skipPanelCheck(page);
     await page.getByLabel('I will not attempt to re-identify or contact research participants.').check();
     await page.getByRole('checkbox', { name: /^I will report any inadvertent data release/ }).check();
     await page.getByLabel('Job name').fill('cohort A');

@@ -8,7 +8,7 @@ import { startEmulator, type RunningEmulator } from '../../electron/emulator/ind
 import { writeVcfGz, type VcfSpec } from '../support/vcf-fixtures';
 import { captureChecked } from './a11y';
 import { expect, test, type PreviewApp } from './fixtures';
-import { addServer } from './ui';
+import { addServer, skipPanelCheck } from './ui';
 
 const SUBMIT = /^Start Imputation$/;
 
@@ -118,6 +118,7 @@ test.describe('new job', () => {
     await chooseFiles(page, dir, ['chr20.vcf.gz', 'chr21.vcf.gz', 'readme.txt'], { allTypes: true });
     await expect(page.getByRole('alert').filter({ hasText: 'readme.txt: only bgzipped VCF files ending in .vcf.gz are accepted.' })).toBeVisible();
     await chooseFiles(page, other, ['chr20.vcf.gz']);
+    await skipPanelCheck(page);
     await expect(
       page.getByRole('alert').filter({ hasText: /chr20\.vcf\.gz: another chosen file has this name; the server would keep only one/ }),
     ).toBeVisible();
@@ -172,6 +173,7 @@ test.describe('new job', () => {
     await addServer(page, app.url, emulator.url, emulator.token, 'Lab server');
     await openForm(page, app);
     await chooseFiles(page, dir, ['x.vcf.gz']);
+    await skipPanelCheck(page);
     await expect(fileRow(page, 'x.vcf.gz').getByText('1 error', { exact: true })).toBeVisible();
     await page.getByRole('checkbox', { name: /^Submit anyway/ }).check();
     await acceptTerms(page);
@@ -204,6 +206,7 @@ test.describe('new job', () => {
     await addServer(page, app.url, emulator.url, emulator.token, 'Lab server');
     await openForm(page, app);
     await chooseFiles(page, dir, ['x.vcf.gz']);
+    await skipPanelCheck(page);
     await page.getByRole('checkbox', { name: /^Submit anyway/ }).check();
     await acceptTerms(page);
     await page.getByLabel('Job name').fill('to cancel');
@@ -234,6 +237,7 @@ test.describe('new job', () => {
     await openForm(page, app);
     await chooseFiles(page, dir, ['chr20.vcf.gz']);
     await expect(fileRow(page, 'chr20.vcf.gz').getByText('Passes the checks')).toBeVisible();
+    await skipPanelCheck(page);
     await acceptTerms(page);
 
     await page.getByLabel('Type my own').check();
@@ -288,6 +292,7 @@ test.describe('new job', () => {
     await expect(page.getByRole('alert').filter({ hasText: 'under maintenance' })).toHaveCount(0);
     await acceptTerms(page);
     await expect(fileRow(page, 'chr20.vcf.gz').getByText('Passes the checks')).toBeVisible();
+    await skipPanelCheck(page);
     await expect(page.getByRole('button', { name: SUBMIT })).toBeEnabled();
 
     // three live jobs (the server's and the app's limit): the form says so before uploading

@@ -19,6 +19,14 @@ export async function addServer(page: Page, appUrl: string, url: string, token: 
   await expect(page).toHaveURL(/#\/servers\/[\w-]+$/);
 }
 
+/** Submits the chosen files for imputation straight away: "Check against the panel first" is on by default for files new to a server. */
+export async function skipPanelCheck(page: Page): Promise<void> {
+  const check = page.getByRole('checkbox', { name: 'Check against the panel first' });
+  // it is decided (and enabled) once the app knows whether these files were sent to this server before
+  await expect(check).toBeEnabled({ timeout: 20_000 });
+  await check.uncheck();
+}
+
 /** Submits one file through the New job screen (in-app file browser) and waits for the job's page; answers its id. */
 export async function submitThroughForm(page: Page, appUrl: string, folder: string, file: string, jobName: string): Promise<string> {
   await page.goto(`${appUrl.replace(/#.*$/, '')}#/new`);
@@ -30,6 +38,7 @@ export async function submitThroughForm(page: Page, appUrl: string, folder: stri
   await browser.getByRole('button', { name: 'Go' }).click();
   await browser.getByRole('checkbox', { name: new RegExp(`^${file.replace(/\./g, '\\.')}`) }).check();
   await browser.getByRole('button', { name: /^Add \d+ files?$/ }).click();
+  await skipPanelCheck(page);
   await page.getByLabel('I will not attempt to re-identify or contact research participants.').check();
   await page.getByRole('checkbox', { name: /^I will report any inadvertent data release/ }).check();
   await page.getByLabel('Job name').fill(jobName);
