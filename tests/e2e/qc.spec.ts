@@ -92,10 +92,12 @@ test('the demo cohort: check against the panel, read the report, fix and impute'
   emulator.control.setFault({ kind: 'delay', ms: 6000, path: '/api/v2/jobs/submit', times: 1 });
   const fix = run.getByRole('region', { name: 'Fix and impute' });
   await expect(fix.getByRole('checkbox', { name: /^Correct allele switches and strand flips/ })).toBeChecked();
-  await expect(fix).toContainText('Swap 130, complement 12 sites; drop 5 allele mismatches; drop every A/T and C/G site');
+  await expect(fix).toContainText('Swap 130, complement 12 sites; drop 5 allele mismatches');
+  // the server keeps A/T and C/G sites: they are dropped only when asked
+  await expect(fix.getByRole('checkbox', { name: /^Also drop every A\/T and C\/G site/ })).not.toBeChecked();
   await fix.getByRole('button', { name: 'Fix and impute' }).click();
   await expect(run.getByText('Uploading for imputation', { exact: true })).toBeVisible({ timeout: 20_000 });
-  await expect(run).toContainText('142 sites corrected (130 swapped, 12 strand-flipped); 5 allele mismatches and');
+  await expect(run).toContainText('142 sites corrected (130 swapped, 12 strand-flipped); 5 allele mismatches dropped.');
   await expect(run.getByRole('progressbar', { name: 'Upload for imputation' })).toBeVisible();
   await expect(run).toContainText(/Corrected copies \(1 file, [\d.]+ kB\) in .*-corrected; every change is listed in .*changes\.tsv\./);
   await captureChecked(page, 'qc-fix-in-progress.png', { fullPage: true });
@@ -108,7 +110,7 @@ test('the demo cohort: check against the panel, read the report, fix and impute'
   expect(job.state).toBe(4);
   expect(job.params).toMatchObject({ mode: 'imputation', panel: '1000g-phase-3-v5@2.0.0' });
   const statistics = (job.json.steps as Array<{ logMessages: Array<{ message: string }> }>)[1]!.logMessages.map((m) => m.message).join('\n');
-  expect(statistics).toContain('Allele switch: 0\nStrand flip: 0\nStrand flip and allele switch: 0\nA/T, C/G genotypes: 0');
+  expect(statistics).toContain('Allele switch: 0\nStrand flip: 0\nStrand flip and allele switch: 0\nA/T, C/G genotypes: 9');
   await run.getByRole('button', { name: jobId }).click();
   await expect(page).toHaveURL(new RegExp(`#/jobs/[^/]+/${jobId}$`));
 });

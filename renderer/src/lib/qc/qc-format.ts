@@ -102,10 +102,14 @@ export function creditsText(file: QcReport['excludedFile']): string {
   return `statistics/snps-excluded.txt: ${spent}.${left}`;
 }
 
-/** Options "Fix and impute" starts with: everything the report found. */
+/**
+ * Options "Fix and impute" starts with: what the server excluded. A/T and C/G sites stay: the
+ * server keeps them (it only counts them), and dropping every one of them (the server does not
+ * name which it counted) would lose far more sites than it counted; the user may still tick it.
+ */
 export function defaultFixOptions(report: QcReport, slim: boolean): QcFixOptions {
   const f = report.fixable;
-  return { alleles: f.swap + f.flip + f.flipSwap > 0, dropMismatches: f.mismatch > 0, dropAmbiguous: f.atcg > 0, slim };
+  return { alleles: f.swap + f.flip + f.flipSwap > 0, dropMismatches: f.mismatch > 0, dropAmbiguous: false, slim };
 }
 
 /** Reasons of the per-chromosome table, in the report's order of categories. */
