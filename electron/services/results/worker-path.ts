@@ -3,14 +3,8 @@
 // the esbuild bundles it is `results-worker.cjs` next to main.cjs and web.cjs (scripts/build-main.mjs).
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-
-export interface ResultsWorkerEntry {
-  /** What to pass to `new Worker()`. */
-  specifier: string;
-  /** True when `specifier` is ESM source text to evaluate. */
-  eval: boolean;
-}
+import { fileURLToPath } from 'node:url';
+import { sourceWorkerEntry, type WorkerEntry } from '../workers/worker-entry';
 
 export const BUNDLED_RESULTS_WORKER = 'results-worker.cjs';
 
@@ -19,12 +13,9 @@ function here(): { dir: string; source: boolean } {
   return { dir: dirname(fileURLToPath(url)), source: /\.(ts|mts)$/.test(url) };
 }
 
-export function resultsWorkerEntry(): ResultsWorkerEntry {
+export function resultsWorkerEntry(): WorkerEntry {
   const { dir, source } = here();
-  if (source) {
-    const file = pathToFileURL(join(dir, 'results-worker.ts')).href;
-    return { specifier: `import { register } from 'tsx/esm/api'; register(); await import(${JSON.stringify(file)});`, eval: true };
-  }
+  if (source) return sourceWorkerEntry(join(dir, 'results-worker.ts'));
   const bundled = join(dir, BUNDLED_RESULTS_WORKER);
   if (!existsSync(bundled)) throw new Error(`The results worker is missing: ${bundled} (run npm run build).`);
   return { specifier: bundled, eval: false };

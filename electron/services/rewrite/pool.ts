@@ -2,7 +2,8 @@
 // whichever worker is free; the coordinator puts results back in order. Workers live as long as
 // the pool (one rewrite of a set of files) and are stopped by close().
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../workers/worker-entry';
 import type { BatchResult, BatchTask } from './batch';
 import type { EstimateRequest, EstimateResult } from './sample-estimate';
 import type { TransformSpec } from './types';
@@ -104,10 +105,7 @@ export class RewritePool {
   }
 
   private spawn(): Slot {
-    const entry = rewriteWorkerEntry();
-    const worker = entry.eval
-      ? new Worker(entry.specifier as string, { eval: true, type: 'module' } as ConstructorParameters<typeof Worker>[1])
-      : new Worker(entry.specifier);
+    const worker = startWorker(rewriteWorkerEntry());
     const slot: Slot = { worker, busy: false, pending: new Map() };
     worker.on('message', (reply: WorkerReply) => {
       const pending = slot.pending.get(reply.id);

@@ -3,8 +3,8 @@
 // bundle it is `vcf-rewrite-worker.cjs` next to the main bundle (scripts/build-main.mjs).
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { WorkerEntry } from '../vcf/worker-path';
+import { fileURLToPath } from 'node:url';
+import { sourceWorkerEntry, type WorkerEntry } from '../workers/worker-entry';
 
 export const BUNDLED_REWRITE_WORKER = 'vcf-rewrite-worker.cjs';
 
@@ -27,11 +27,7 @@ export function rewriteWorkerEntry(): WorkerEntry {
   if (override) return { specifier: override, eval: false };
   const file = thisFile();
   const dir = file ? dirname(file) : typeof __dirname === 'string' ? __dirname : process.cwd();
-  if (file && /\.(ts|mts)$/.test(file)) {
-    const source = join(dir, 'rewrite-worker.ts');
-    const code = `import { register } from 'tsx/esm/api'; register(); await import(${JSON.stringify(pathToFileURL(source).href)});`;
-    return { specifier: code, eval: true };
-  }
+  if (file && /\.(ts|mts)$/.test(file)) return sourceWorkerEntry(join(dir, 'rewrite-worker.ts'));
   const bundled = join(dir, BUNDLED_REWRITE_WORKER);
   if (!existsSync(bundled)) throw new Error(`The rewrite worker is missing: ${bundled} (run npm run build).`);
   return { specifier: bundled, eval: false };

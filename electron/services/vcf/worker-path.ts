@@ -5,14 +5,8 @@
 // bundle; `setVcfWorkerScript()` overrides both.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-
-export interface WorkerEntry {
-  /** what to pass to `new Worker()` */
-  specifier: string | URL;
-  /** true when `specifier` is ESM source text (eval) */
-  eval: boolean;
-}
+import { fileURLToPath } from 'node:url';
+import { sourceWorkerEntry, type WorkerEntry } from '../workers/worker-entry';
 
 let override: WorkerEntry | null = null;
 
@@ -56,9 +50,6 @@ export function workerScriptPath(): string {
 export function workerEntry(): WorkerEntry {
   if (override) return override;
   const path = workerScriptPath();
-  if (/\.(ts|mts)$/.test(path)) {
-    const code = `import { register } from 'tsx/esm/api'; register(); await import(${JSON.stringify(pathToFileURL(path).href)});`;
-    return { specifier: code, eval: true };
-  }
+  if (/\.(ts|mts)$/.test(path)) return sourceWorkerEntry(path);
   return { specifier: path, eval: false };
 }
