@@ -4,7 +4,8 @@
 // once; the line cut at each boundary comes back as `head` / `tail` for the coordinator to join.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { inflateRawSync } from 'node:zlib';
-import { BGZF_MAX_BLOCK, blockInputSize, findBlockStart, parseBlockHeader } from '../vcf/bgzf';
+import { parseBlockHeader } from '../vcf/bgzf';
+import { BgzfRangeReader, HeaderLines, LineSplitter, SIZE_MISMATCH, type ByteRange, type RangeError } from '../vcf/bgzf-ranges';
 
 export class ReadCancelled extends Error {
   constructor() {
@@ -29,10 +30,8 @@ export function readHeadSync(path: string): VcfHead {
   const fd = openSync(path, 'r');
   try {
     const size = fstatSync(fd).size;
-    const head: VcfHead = { lines: [], recordsBlock: size, recordsSkip: 0, error: null };
-    const decoder = new TextDecoder('utf-8');
-    let partial: Uint8Array[] = [];
-    let atLineStart = true;
+    const lines = new HeaderLines();
+    const head: VcfHead = { lines: lines.lines, recordsBlock: size, recordsSkip: 0, error: null };
     let off = 0;
     const header = Buffer.allocUnsafe(18);
     while (off < size) {
@@ -54,44 +53,23 @@ export function readHeadSync(path: string): VcfHead {
         head.error = `a block at ${off} is damaged (${(error as Error).message})`;
         return head;
       }
-      let i = 0;
-      while (i < out.length) {
-        if (atLineStart && out[i] !== 35) {
-          head.recordsBlock = off;
-          head.recordsSkip = i;
-          return head;
-        }
-        const nl = out.indexOf(10, i);
-        if (nl < 0) {
-          partial.push(out.subarray(i));
-          atLineStart = false;
-          break;
-        }
-        partial.push(out.subarray(i, nl));
-        head.lines.push(stripCr(decoder.decode(Buffer.concat(partial))));
-        partial = [];
-        atLineStart = true;
-        i = nl + 1;
+      const recordsAt = lines.feed(out);
+      if (recordsAt >= 0) {
+        head.recordsBlock = off;
+        head.recordsSkip = recordsAt;
+        return head;
       }
       off += h.blockSize;
     }
-    if (partial.length > 0) head.lines.push(stripCr(decoder.decode(Buffer.concat(partial))));
+    lines.finish();
     return head;
   } finally {
     closeSync(fd);
   }
 }
 
-const stripCr = (line: string): string => (line.endsWith('\r') ? line.slice(0, -1) : line);
-
-export interface RangeSpec {
+export interface RangeSpec extends ByteRange {
   path: string;
-  /** The first range starts exactly at `start` (a known block start); later ones search for one. */
-  start: number;
-  end: number;
-  first: boolean;
-  /** Uncompressed bytes of the first block to drop (the header), first range only. */
-  skip: number;
 }
 
 export interface RangeLines {
@@ -109,9 +87,6 @@ export interface RangeLines {
   /** The range ended with the empty block that closes a whole BGZF file. */
   eofBlock: boolean;
 }
-
-const READ_SIZE = 4 << 20;
-const PROGRESS_STEP = 1 << 20;
 
 export interface LineSink {
   /** A whole line in buf[start, end), without its newline. The bytes are valid during the call only. */
@@ -164,147 +139,37 @@ function* readRangeFd(
     error: null,
     eofBlock: false,
   };
-  // A window of compressed bytes: cbuf[0] is the file's byte at cbase.
-  let cbuf = Buffer.allocUnsafe(READ_SIZE + BGZF_MAX_BLOCK);
-  let cbase = spec.start;
-  let clen = 0;
-  const fill = (from: number, minBytes: number): void => {
-    if (from < cbase || from > cbase + clen) {
-      cbase = from;
-      clen = 0;
-    } else if (from > cbase) {
-      cbuf.copy(cbuf, 0, from - cbase, clen);
-      clen -= from - cbase;
-      cbase = from;
-    }
-    const want = Math.max(minBytes, READ_SIZE);
-    if (cbuf.length < want) {
-      const bigger = Buffer.allocUnsafe(want + BGZF_MAX_BLOCK);
-      cbuf.copy(bigger, 0, 0, clen);
-      cbuf = bigger;
-    }
-    while (clen < want && cbase + clen < fileSize) {
-      const n = readSync(fd, cbuf, clen, Math.min(cbuf.length - clen, fileSize - cbase - clen), cbase + clen);
-      if (n <= 0) break;
-      clen += n;
-    }
-  };
-
-  let pos = spec.start;
+  const reader = new BgzfRangeReader(fd, fileSize, spec, onProgress, isCancelled, () => new ReadCancelled());
   if (!spec.first) {
-    let found = -1;
-    let probe = spec.start;
-    const limit = Math.min(fileSize, spec.end + BGZF_MAX_BLOCK);
-    while (probe < limit && found < 0) {
-      fill(probe, 2 * BGZF_MAX_BLOCK);
-      if (clen === 0) break;
-      const j = findBlockStart(cbuf.subarray(0, clen), 0);
-      if (j >= 0) found = cbase + j;
-      else probe = cbase + Math.max(1, clen - 18);
-    }
+    const found = reader.findFirstBlock();
     if (found < 0 || found >= spec.end) {
       result.startOffset = -1;
       result.stopOffset = -1;
       return result;
     }
-    pos = found;
+    reader.pos = found;
   }
-  result.startOffset = pos;
-
-  let carry: Uint8Array = new Uint8Array(0);
-  let seenNewline = spec.first;
-  const headParts: Uint8Array[] = [];
-  let skip = spec.skip;
-  let reported = spec.start;
-
-  const feed = (out: Uint8Array): void => {
-    let s = 0;
-    if (!seenNewline) {
-      const nl = out.indexOf(10);
-      if (nl < 0) {
-        headParts.push(out);
-        return;
-      }
-      headParts.push(out.subarray(0, nl));
-      seenNewline = true;
-      s = nl + 1;
-    } else if (carry.length > 0) {
-      const nl = out.indexOf(10);
-      if (nl < 0) {
-        carry = Buffer.concat([carry, out]);
-        return;
-      }
-      const joined = Buffer.concat([carry, out.subarray(0, nl)]);
-      sink.line(joined, 0, lineEnd(joined, 0, joined.length));
-      carry = new Uint8Array(0);
-      s = nl + 1;
-    }
-    for (;;) {
-      const nl = out.indexOf(10, s);
-      if (nl < 0) break;
-      sink.line(out, s, lineEnd(out, s, nl));
-      s = nl + 1;
-    }
-    // Keep a copy: the block's buffer is not kept alive beyond this block otherwise.
-    if (s < out.length) carry = Buffer.from(out.subarray(s));
-  };
-
-  while (pos < fileSize && pos < spec.end) {
-    if (pos + 18 > cbase + clen || pos < cbase) fill(pos, 18);
-    let h = parseBlockHeader(cbuf.subarray(0, clen), pos - cbase);
-    if (h === 'short') {
-      fill(pos, 2 * BGZF_MAX_BLOCK);
-      h = parseBlockHeader(cbuf.subarray(0, clen), pos - cbase);
-      if (h === 'short') {
-        result.error = `the file ends inside a block at byte ${pos}`;
-        break;
-      }
-    }
-    if (h === null) {
-      result.error = `bytes at ${pos} are not a BGZF block`;
-      break;
-    }
-    if (pos - cbase + h.blockSize > clen) {
-      fill(pos, h.blockSize);
-      if (pos - cbase + h.blockSize > clen) {
-        result.error = `the file ends inside a block at byte ${pos}`;
-        break;
-      }
-    }
-    const b0 = pos - cbase;
-    const isize = blockInputSize(cbuf, b0, h.blockSize);
-    let out: Buffer;
-    try {
-      out = inflateRawSync(cbuf.subarray(b0 + h.dataOffset, b0 + h.blockSize - 8));
-    } catch (error) {
-      result.error = `the block at byte ${pos} is damaged (${(error as Error).message})`;
-      break;
-    }
-    if (out.length !== isize) {
-      result.error = `the block at byte ${pos} is damaged (wrong size)`;
-      break;
-    }
-    if (skip > 0) {
-      out = out.subarray(Math.min(skip, out.length));
-      skip = 0;
-    }
-    if (out.length > 0) feed(out);
+  result.startOffset = reader.pos;
+  const lines = new LineSplitter({ line: (buf, start, end) => sink.line(buf, start, lineEnd(buf, start, end)) }, spec.first);
+  for (let out = reader.nextBlock(); out; out = reader.nextBlock()) {
+    lines.feed(out);
     sink.blockDone?.();
-    if (isize === 0 && pos + h.blockSize === fileSize) result.eofBlock = true;
-    pos += h.blockSize;
-    if (isCancelled()) throw new ReadCancelled();
-    if (pos - reported >= PROGRESS_STEP) {
-      onProgress(pos - reported);
-      reported = pos;
-    }
+    reader.advance();
     yield;
   }
-  if (pos > reported) onProgress(Math.min(pos, fileSize) - reported);
-  result.stopOffset = result.error ? fileSize : Math.min(pos, fileSize);
-  result.head = headParts.length === 1 ? headParts[0] : Buffer.concat(headParts);
-  result.tail = carry;
-  result.hasNewline = seenNewline;
+  result.stopOffset = reader.finish();
+  result.error = reader.error && describe(reader.error);
+  result.eofBlock = reader.eofBlock;
+  result.head = lines.head;
+  result.tail = lines.tail;
+  result.hasNewline = lines.hasNewline;
   return result;
+}
+
+function describe(error: RangeError): string {
+  if (error.kind === 'truncated') return `the file ends inside a block at byte ${error.offset}`;
+  if (error.kind === 'bad-header') return `bytes at ${error.offset} are not a BGZF block`;
+  return `the block at byte ${error.offset} is damaged (${error.detail === SIZE_MISMATCH ? 'wrong size' : error.detail})`;
 }
 
 /** A line's end without a trailing CR. */

@@ -5,6 +5,7 @@ import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { parseBlockHeader, isGzipMagic, BGZF_EOF } from './bgzf';
+import { HeaderLines } from './bgzf-ranges';
 import { RecordAccumulator, mergeAcc, newAccState, type AccState } from './records';
 import { scanRange, ScanCancelled, type RangeResult, type RangeTask, type RangeError } from './range-scan';
 import { scanStream, sampleIdsOf } from './stream-scan';
@@ -49,10 +50,8 @@ interface HeaderInfo {
 }
 
 async function readHeader(fh: FileHandle, size: number, signal?: AbortSignal): Promise<HeaderInfo> {
-  const info: HeaderInfo = { lines: [], recordsBlock: size, recordsSkip: 0, bytesRead: 0, uncompressed: 0, error: null, bcf: false };
-  const decoder = new TextDecoder('utf-8');
-  let partial: Buffer[] = [];
-  let atLineStart = true;
+  const lines = new HeaderLines();
+  const info: HeaderInfo = { lines: lines.lines, recordsBlock: size, recordsSkip: 0, bytesRead: 0, uncompressed: 0, error: null, bcf: false };
   let off = 0;
   const head = Buffer.allocUnsafe(18);
   while (off < size) {
@@ -85,37 +84,17 @@ async function readHeader(fh: FileHandle, size: number, signal?: AbortSignal): P
       info.bcf = true;
       return info;
     }
-    let i = 0;
-    while (i < out.length) {
-      if (atLineStart && out[i] !== 35) {
-        info.recordsBlock = off;
-        info.recordsSkip = i;
-        info.bytesRead = off;
-        return info;
-      }
-      const nl = out.indexOf(10, i);
-      if (nl < 0) {
-        partial.push(out.subarray(i));
-        atLineStart = false;
-        break;
-      }
-      partial.push(out.subarray(i, nl));
-      let line = decoder.decode(Buffer.concat(partial));
-      if (line.endsWith('\r')) line = line.slice(0, -1);
-      info.lines.push(line);
-      partial = [];
-      atLineStart = true;
-      i = nl + 1;
+    const recordsAt = lines.feed(out);
+    if (recordsAt >= 0) {
+      info.recordsBlock = off;
+      info.recordsSkip = recordsAt;
+      info.bytesRead = off;
+      return info;
     }
     off += h.blockSize;
     info.bytesRead = off;
   }
-  if (partial.length > 0) {
-    // header line without a final newline at the end of the file
-    let line = decoder.decode(Buffer.concat(partial));
-    if (line.endsWith('\r')) line = line.slice(0, -1);
-    info.lines.push(line);
-  }
+  lines.finish();
   info.recordsBlock = size;
   return info;
 }
