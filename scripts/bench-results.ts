@@ -9,16 +9,13 @@ import { join } from 'node:path';
 import { summarizeInfoFile } from '../electron/services/results/info-summary';
 import { ResultsWorkerPool } from '../electron/services/results/worker-pool';
 import { BGZF_BLOCK_INPUT, BGZF_EOF_BLOCK, bgzfBlock } from '../electron/services/vcf/bgzf-write';
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
+import { MINIMAC_INFO_HEADER } from '../electron/emulator/jobs/dose-output';
+import { arg, BENCH_DIR, seededRandom } from './bench-support';
 
 const sizeMb = arg('size-mb', 256);
 const rounds = arg('rounds', 3);
 const workers = arg('workers', Math.min(4, availableParallelism()));
-const dir = '/tmp/imputation-desktop-bench';
+const dir = BENCH_DIR;
 const file = join(dir, `chr20.info.${sizeMb}mb.gz`);
 
 /** Minimac4-like INFO lines: AF, MAF, AVG_CS, R2 (rising with MAF), ER2 on typed sites. */
@@ -26,25 +23,13 @@ function generate(): void {
   mkdirSync(dir, { recursive: true });
   const partial = `${file}.partial`;
   const fd = openSync(partial, 'w');
-  let seed = 0x2545f491;
-  const rand = (): number => {
-    seed ^= seed << 13;
-    seed ^= seed >>> 17;
-    seed ^= seed << 5;
-    return (seed >>> 0) / 4294967296;
-  };
+  const rand = seededRandom(0x2545f491);
   const num = (v: number) => v.toFixed(5).replace(/0+$/, '').replace(/\.$/, '');
   const header = [
     '##fileformat=VCFv4.2',
     '##source=Minimac v4.1.6',
     '##contig=<ID=20>',
-    '##INFO=<ID=AF,Number=1,Type=Float,Description="Estimated Alternate Allele Frequency">',
-    '##INFO=<ID=MAF,Number=1,Type=Float,Description="Estimated Minor Allele Frequency">',
-    '##INFO=<ID=AVG_CS,Number=1,Type=Float,Description="Average Call Score">',
-    '##INFO=<ID=R2,Number=1,Type=Float,Description="Estimated Imputation Accuracy (R-square)">',
-    '##INFO=<ID=ER2,Number=1,Type=Float,Description="Empirical (Leave-One-Out) R-square (available only for genotyped variants)">',
-    '##INFO=<ID=IMPUTED,Number=0,Type=Flag,Description="Marker was imputed">',
-    '##INFO=<ID=TYPED,Number=0,Type=Flag,Description="Marker was genotyped">',
+    ...MINIMAC_INFO_HEADER,
     '#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO',
   ];
   let text = header.join('\n') + '\n';

@@ -5,29 +5,20 @@
 // /tmp/imputation-desktop-bench and reused. Prints the time ratio ours/bcftools (target at most
 // 1.0 on 2 cores), the size saved and our peak memory growth (target at most 128 MiB).
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { deflateRaw } from 'node:zlib';
 import { build } from 'esbuild';
 import { RewritePool } from '../electron/services/rewrite/pool';
 import { rewriteFile } from '../electron/services/rewrite/rewrite-file';
 import { setRewriteWorkerScript } from '../electron/services/rewrite/worker-path';
-import { BGZF_BLOCK_INPUT, BGZF_EOF_BLOCK, crc32 } from '../electron/services/vcf/bgzf-write';
-
-const deflateRawAsync = promisify(deflateRaw);
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
+import { arg, BENCH_DIR, BgzfBenchWriter, seededRandom } from './bench-support';
 
 const sizeMb = arg('size-mb', 512);
 const samples = arg('samples', 200);
 const workers = arg('workers', 2);
 const rounds = arg('rounds', 3);
 const verify = process.argv.includes('--verify');
-const dir = '/tmp/imputation-desktop-bench';
+const dir = BENCH_DIR;
 const input = join(dir, `rewrite.chr20.${samples}s.${sizeMb}mb.vcf.gz`);
 const oursOut = join(dir, 'rewrite-ours.vcf.gz');
 const theirsOut = join(dir, 'rewrite-bcftools.vcf.gz');
@@ -37,14 +28,7 @@ async function generate(): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const temp = `${input}.partial`;
   const fd = openSync(temp, 'w');
-  let written = 0;
-  let seed = 0x2545f491;
-  const rand = (): number => {
-    seed ^= seed << 13;
-    seed ^= seed >>> 17;
-    seed ^= seed << 5;
-    return (seed >>> 0) / 4294967296;
-  };
+  const rand = seededRandom(0x2545f491);
   const header = [
     '##fileformat=VCFv4.2',
     '##contig=<ID=20,length=64444167>',
@@ -59,42 +43,13 @@ async function generate(): Promise<void> {
     '##FORMAT=<ID=PL,Number=G,Type=Integer,Description="Phred-scaled likelihoods">',
     ['#CHROM', 'POS', 'ID', 'REF', 'ALT', 'QUAL', 'FILTER', 'INFO', 'FORMAT', ...Array.from({ length: samples }, (_, i) => `S${i + 1}`)].join('\t'),
   ];
-  let chain = Promise.resolve();
-  const block = Buffer.allocUnsafe(BGZF_BLOCK_INPUT);
-  let fill = 0;
-  const emit = (data: Buffer): void => {
-    const compressed = deflateRawAsync(data, { level: 6 });
-    chain = chain.then(async () => {
-      const deflated = await compressed;
-      const head = Buffer.from([0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 0xff, 6, 0, 66, 67, 2, 0, 0, 0]);
-      head.writeUInt16LE(18 + deflated.length + 8 - 1, 16);
-      const trailer = Buffer.alloc(8);
-      trailer.writeUInt32LE(crc32(data), 0);
-      trailer.writeUInt32LE(data.length, 4);
-      writeSync(fd, head);
-      writeSync(fd, deflated);
-      writeSync(fd, trailer);
-      written += 26 + deflated.length;
-    });
-  };
-  const put = (bytes: Buffer): void => {
-    for (let off = 0; off < bytes.length;) {
-      const n = Math.min(bytes.length - off, BGZF_BLOCK_INPUT - fill);
-      bytes.copy(block, fill, off, off + n);
-      fill += n;
-      off += n;
-      if (fill === BGZF_BLOCK_INPUT) {
-        emit(Buffer.from(block));
-        fill = 0;
-      }
-    }
-  };
-  put(Buffer.from(header.join('\n') + '\n'));
+  const out = new BgzfBenchWriter(fd);
+  out.put(Buffer.from(header.join('\n') + '\n'));
   const bases = ['A', 'C', 'G', 'T'];
   let pos = 60_000;
   let n = 0;
   const target = sizeMb * MiB;
-  while (written < target) {
+  while (out.written < target) {
     pos += 1 + Math.floor(rand() * 40);
     const ref = Math.floor(rand() * 4);
     const alt = (ref + 1 + Math.floor(rand() * 3)) % 4;
@@ -114,7 +69,7 @@ async function generate(): Promise<void> {
       parts.push(`${a}/${b}:${dp - altReads},${altReads}:${dp}:${gq}:${pl}`);
     }
     const info = `AC=${ac};AN=${2 * samples};AF=${(ac / (2 * samples)).toFixed(4)};DP=${depth}`;
-    put(
+    out.put(
       Buffer.from(
         `20\t${pos}\trs${pos}\t${bases[ref]}\t${bases[alt]}\t${(30 + rand() * 70).toFixed(1)}\tPASS\t${info}\tGT:AD:DP:GQ:PL\t${parts.join('\t')}\n`,
         'latin1',
@@ -122,13 +77,11 @@ async function generate(): Promise<void> {
     );
     n++;
     if (n % 2000 === 0) {
-      await chain;
-      process.stdout.write(`\rgenerating ${(written / MiB).toFixed(0)} / ${sizeMb} MiB`);
+      await out.drain();
+      process.stdout.write(`\rgenerating ${(out.written / MiB).toFixed(0)} / ${sizeMb} MiB`);
     }
   }
-  if (fill > 0) emit(Buffer.from(block.subarray(0, fill)));
-  await chain;
-  writeSync(fd, BGZF_EOF_BLOCK);
+  await out.finish();
   closeSync(fd);
   renameSync(temp, input);
   process.stdout.write(`\rgenerated ${input} (${n} variants)\n`);

@@ -2,40 +2,23 @@
 // Usage: node --import tsx scripts/bench-vcf.ts [--size-mb 1024] [--samples 500] [--workers N]
 // The VCF (chr20, BGZF) is generated once into /tmp/imputation-desktop-bench and reused.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, writeSync, closeSync, renameSync, statSync } from 'node:fs';
-import { deflateRaw } from 'node:zlib';
-import { promisify } from 'node:util';
+import { existsSync, mkdirSync, openSync, closeSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { BGZF_EOF, BGZF_BLOCK_INPUT, crc32 } from '../electron/services/vcf/bgzf';
 import { scanVcfFile } from '../electron/services/vcf/scanner';
 import { sharedPool } from '../electron/services/vcf/worker-pool';
-
-const deflateRawAsync = promisify(deflateRaw);
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
+import { arg, BENCH_DIR, BgzfBenchWriter, seededRandom } from './bench-support';
 
 const sizeMb = arg('size-mb', 1024);
 const samples = arg('samples', 500);
 const workersArg = process.argv.includes('--workers') ? arg('workers', 2) : undefined;
-const cacheDir = '/tmp/imputation-desktop-bench';
-const file = join(cacheDir, `chr20.${samples}s.${sizeMb}mb.vcf.gz`);
+const file = join(BENCH_DIR, `chr20.${samples}s.${sizeMb}mb.vcf.gz`);
 
 async function generate(): Promise<void> {
-  mkdirSync(cacheDir, { recursive: true });
+  mkdirSync(BENCH_DIR, { recursive: true });
   const tmp = `${file}.partial`;
   const fd = openSync(tmp, 'w');
   const target = sizeMb * 1024 * 1024;
-  let written = 0;
-  let seed = 0x9e3779b9;
-  const rand = (): number => {
-    seed ^= seed << 13;
-    seed ^= seed >>> 17;
-    seed ^= seed << 5;
-    return (seed >>> 0) / 4294967296;
-  };
+  const rand = seededRandom(0x9e3779b9);
 
   const header =
     [
@@ -44,47 +27,13 @@ async function generate(): Promise<void> {
       '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
       ['#CHROM', 'POS', 'ID', 'REF', 'ALT', 'QUAL', 'FILTER', 'INFO', 'FORMAT', ...Array.from({ length: samples }, (_, i) => `S${i + 1}`)].join('\t'),
     ].join('\n') + '\n';
-  const block = Buffer.allocUnsafe(BGZF_BLOCK_INPUT);
-  let fill = 0;
-  const inflight: Promise<void>[] = [];
-  let chain = Promise.resolve();
-  const emit = (data: Buffer): void => {
-    const compressed = deflateRawAsync(data, { level: 6 });
-    // keep blocks in order while compressing several at once on the libuv pool
-    chain = chain.then(async () => {
-      const d = await compressed;
-      const head = Buffer.from([0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 0xff, 6, 0, 66, 67, 2, 0, 0, 0]);
-      head.writeUInt16LE(18 + d.length + 8 - 1, 16);
-      const trailer = Buffer.alloc(8);
-      trailer.writeUInt32LE(crc32(data), 0);
-      trailer.writeUInt32LE(data.length, 4);
-      writeSync(fd, head);
-      writeSync(fd, d);
-      writeSync(fd, trailer);
-      written += 26 + d.length;
-    });
-    inflight.push(chain);
-    if (inflight.length > 64) inflight.shift();
-  };
-  const put = (bytes: Buffer): void => {
-    let off = 0;
-    while (off < bytes.length) {
-      const n = Math.min(bytes.length - off, BGZF_BLOCK_INPUT - fill);
-      bytes.copy(block, fill, off, off + n);
-      fill += n;
-      off += n;
-      if (fill === BGZF_BLOCK_INPUT) {
-        emit(Buffer.from(block));
-        fill = 0;
-      }
-    }
-  };
-  put(Buffer.from(header));
+  const out = new BgzfBenchWriter(fd);
+  out.put(Buffer.from(header));
   const line = Buffer.allocUnsafe(64 + samples * 4);
   const bases = [65, 67, 71, 84];
   let pos = 60_000;
   let n = 0;
-  while (written < target) {
+  while (out.written < target) {
     pos += 1 + Math.floor(rand() * 20);
     const ref = Math.floor(rand() * 4);
     const alt = (ref + 1 + Math.floor(rand() * 3)) % 4;
@@ -101,16 +50,14 @@ async function generate(): Promise<void> {
       line[o++] = rand() < af ? 49 : 48;
     }
     line[o++] = 10;
-    put(line.subarray(0, o));
+    out.put(line.subarray(0, o));
     n++;
     if (n % 20_000 === 0) {
-      await chain;
-      process.stdout.write(`\rgenerating ${(written / 1048576).toFixed(0)} / ${sizeMb} MiB`);
+      await out.drain();
+      process.stdout.write(`\rgenerating ${(out.written / 1048576).toFixed(0)} / ${sizeMb} MiB`);
     }
   }
-  if (fill > 0) emit(Buffer.from(block.subarray(0, fill)));
-  await chain;
-  writeSync(fd, BGZF_EOF);
+  await out.finish();
   closeSync(fd);
   renameSync(tmp, file);
   process.stdout.write(`\rgenerated ${file} (${n} variants)\n`);

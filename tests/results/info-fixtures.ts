@@ -3,6 +3,7 @@
 // counts are computed here with integer arithmetic, independently of the reader's parsing.
 import { writeFile } from 'node:fs/promises';
 import { bgzfCompress } from '../../electron/services/vcf/bgzf-write';
+import { MINIMAC_INFO_HEADER } from '../../electron/emulator/jobs/dose-output';
 
 export interface FixtureSite {
   pos: number;
@@ -24,19 +25,7 @@ export function fixed5(units: number): string {
 }
 
 export function infoHeader(chrom: string): string[] {
-  return [
-    '##fileformat=VCFv4.2',
-    '##source=Minimac v4.1.6',
-    `##contig=<ID=${chrom}>`,
-    '##INFO=<ID=AF,Number=1,Type=Float,Description="Estimated Alternate Allele Frequency">',
-    '##INFO=<ID=MAF,Number=1,Type=Float,Description="Estimated Minor Allele Frequency">',
-    '##INFO=<ID=AVG_CS,Number=1,Type=Float,Description="Average Call Score">',
-    '##INFO=<ID=R2,Number=1,Type=Float,Description="Estimated Imputation Accuracy (R-square)">',
-    '##INFO=<ID=ER2,Number=1,Type=Float,Description="Empirical (Leave-One-Out) R-square (available only for genotyped variants)">',
-    '##INFO=<ID=IMPUTED,Number=0,Type=Flag,Description="Marker was imputed">',
-    '##INFO=<ID=TYPED,Number=0,Type=Flag,Description="Marker was genotyped">',
-    '#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO',
-  ];
+  return ['##fileformat=VCFv4.2', '##source=Minimac v4.1.6', `##contig=<ID=${chrom}>`, ...MINIMAC_INFO_HEADER, '#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO'];
 }
 
 export function infoField(site: FixtureSite): string {

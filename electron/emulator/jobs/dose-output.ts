@@ -17,6 +17,17 @@ const BGZF_LEVEL = 1;
 /** How far around the typed sites imputed sites are written. */
 const FLANK = 20_000;
 
+/** Minimac4's ##INFO lines, in its order (also what test fixtures and the results benchmark write). */
+export const MINIMAC_INFO_HEADER: readonly string[] = [
+  '##INFO=<ID=AF,Number=1,Type=Float,Description="Estimated Alternate Allele Frequency">',
+  '##INFO=<ID=MAF,Number=1,Type=Float,Description="Estimated Minor Allele Frequency">',
+  '##INFO=<ID=AVG_CS,Number=1,Type=Float,Description="Average Call Score">',
+  '##INFO=<ID=R2,Number=1,Type=Float,Description="Estimated Imputation Accuracy (R-square)">',
+  '##INFO=<ID=ER2,Number=1,Type=Float,Description="Empirical (Leave-One-Out) R-square (available only for genotyped variants)">',
+  '##INFO=<ID=IMPUTED,Number=0,Type=Flag,Description="Marker was imputed">',
+  '##INFO=<ID=TYPED,Number=0,Type=Flag,Description="Marker was genotyped">',
+];
+
 export interface ChromosomeOutputSpec {
   /** Seeds every made-up value. */
   jobId: string;
@@ -98,13 +109,7 @@ function header(spec: ChromosomeOutputSpec, withFormat: boolean): string[] {
     '##source=Minimac v4.1.6',
     '##phasing=full',
     `##contig=<ID=${chromosomeName(spec.chromosome, spec.build)}>`,
-    '##INFO=<ID=AF,Number=1,Type=Float,Description="Estimated Alternate Allele Frequency">',
-    '##INFO=<ID=MAF,Number=1,Type=Float,Description="Estimated Minor Allele Frequency">',
-    '##INFO=<ID=AVG_CS,Number=1,Type=Float,Description="Average Call Score">',
-    '##INFO=<ID=R2,Number=1,Type=Float,Description="Estimated Imputation Accuracy (R-square)">',
-    '##INFO=<ID=ER2,Number=1,Type=Float,Description="Empirical (Leave-One-Out) R-square (available only for genotyped variants)">',
-    '##INFO=<ID=IMPUTED,Number=0,Type=Flag,Description="Marker was imputed">',
-    '##INFO=<ID=TYPED,Number=0,Type=Flag,Description="Marker was genotyped">',
+    ...MINIMAC_INFO_HEADER,
   ];
   if (!withFormat) return lines;
   // The pipeline rebuilds this header with `bcftools view -h` (htslib adds the PASS filter and trims
