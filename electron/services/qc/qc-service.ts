@@ -588,18 +588,19 @@ export class QcService {
     const items = this.deps.downloads.list().items.filter((item) => item.serverId === run.serverId && item.jobId === jobId && item.state === 'completed');
     if (!results.every((name) => items.some((item) => item.name === name))) return;
     if (run.keepCopies) return;
-    await this.deleteAllCopies(run);
     // a run dismissed earlier was kept only for this
+    await this.deleteAllCopies(run, run.dismissed ? undefined : "The copies were deleted: the job's results are downloaded.");
     if (run.dismissed) this.deps.store.remove(run.id);
-    else this.update(run, { notice: "The copies were deleted: the job's results are downloaded." });
   }
 
-  private async deleteAllCopies(run: RunRecord): Promise<void> {
-    for (const copies of run.copies) {
-      if (copies.deleted) continue;
+  /** Deletes the copies, then says so in one step: the flags and the notice change together. */
+  private async deleteAllCopies(run: RunRecord, notice?: string): Promise<void> {
+    const pending = run.copies.filter((copies) => !copies.deleted);
+    for (const copies of pending) {
       await deleteCopies(copies).catch((error: unknown) => this.deps.log.warn(`could not delete copies in ${copies.folder}: ${String(error)}`));
-      copies.deleted = true;
     }
+    for (const copies of pending) copies.deleted = true;
+    if (notice) this.update(run, { notice });
     await this.deps.store.save();
   }
 
