@@ -147,6 +147,9 @@ export async function exportFiltered(task: ExportTask, onProgress: (bytes: numbe
   } catch (error) {
     writer.destroy();
     file.destroy();
+    // The file is opened asynchronously: removing it before the stream has closed can race the
+    // open and leave an empty `.part` behind. 'close' follows destroy() in every case.
+    await fileDone;
     await rm(part, { force: true });
     throw error;
   }
