@@ -19,13 +19,24 @@ const MiB = 1024 * 1024;
 const BODY_MIB = 64;
 const BLOCK = 64 * 1024;
 
+/** Resolves on 'drain' or 'close', whichever comes first, and removes the other listener. */
+function drainedOrClosed(socket: net.Socket): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      socket.off('drain', done).off('close', done);
+      resolve();
+    };
+    socket.once('drain', done).once('close', done);
+  });
+}
+
 /** Writes `blocks` copies of `block` as chunked framing with one byte per chunk, then the last chunk. */
 async function sendOneByteChunks(socket: net.Socket, block: Buffer, blocks: number): Promise<void> {
   const wire = Buffer.alloc(block.length * 6);
   for (let i = 0; i < block.length; i++) wire.write(`1\r\n${String.fromCharCode(block[i])}\r\n`, i * 6, 'latin1');
   socket.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n');
   for (let i = 0; i < blocks && !socket.destroyed; i++) {
-    if (!socket.write(wire)) await new Promise((resolve) => socket.once('drain', resolve).once('close', resolve));
+    if (!socket.write(wire)) await drainedOrClosed(socket);
   }
   socket.end('0\r\n\r\n');
 }
