@@ -210,3 +210,32 @@ describe('a pending password whose job id never arrived', () => {
     expect(await passwords.status(server.url, { ...facts, id: 'job-2' })).toMatchObject({ state: 'unknown', available: false });
   });
 });
+
+describe('the password of a QC check (no zip files)', () => {
+  it('is never asked for: not while the app runs without a keychain, not after a restart, not when adopted by name', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'zipless-'));
+    const server = { id: 's1', url: 'https://imputation.example.org', kind: 'custom' };
+    const facts = (id: string, rawName: string) => ({ id, rawName, submittedOn: 1_000_000, delivery: null, summaryPassword: null });
+    const first = await JobPasswords.open(dir, new MemorySecretStore(), () => 1_000_000);
+    await first.holdForUpload({ server, uploadId: 'u1', jobName: 'cohort (QC check)', source: 'generated', zipless: true }, 'Check-Password-1');
+    expect(
+      await first.attachToJob({ server, uploadId: 'u1', jobName: 'cohort (QC check)', source: 'generated', zipless: true }, 'job-1', 'Check-Password-1'),
+    ).toEqual({
+      state: 'not-needed',
+      available: true,
+      delivery: null,
+    });
+    // a check whose job id never arrived is matched by name later, and stays zipless
+    await first.holdForUpload({ server, uploadId: 'u2', jobName: 'other (QC check)', source: 'generated', zipless: true }, 'Check-Password-2');
+    expect(await first.status(server.url, facts('job-2', 'other (QC check)'))).toMatchObject({ state: 'not-needed', available: true });
+    // an imputation job in the same run is asked about as before
+    await first.holdForUpload({ server, uploadId: 'u3', jobName: 'cohort', source: 'generated' }, 'Impute-Password-3');
+    expect((await first.attachToJob({ server, uploadId: 'u3', jobName: 'cohort', source: 'generated' }, 'job-3', 'Impute-Password-3')).state).toBe('unsaved');
+    await first.flush();
+
+    // after a restart without a keychain the check's password is gone, and that is fine
+    const again = await JobPasswords.open(dir, new MemorySecretStore(), () => 2_000_000);
+    expect(await again.status(server.url, facts('job-1', 'cohort (QC check)'))).toEqual({ state: 'not-needed', available: false, delivery: null });
+    expect((await again.status(server.url, facts('job-3', 'cohort'))).state).toBe('lost');
+  });
+});

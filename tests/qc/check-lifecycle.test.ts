@@ -49,6 +49,10 @@ describe('a check', () => {
       'Quality Control passed, but 23 sites with switched or flipped alleles would be left out; “Fix and impute” keeps 23 of them.',
     );
     expect(reported.checkJob!.state).toBe(4);
+    // the check exports no zip files: nobody is asked to keep its password
+    expect((await services.handlers['jobs:get']({ serverId, jobId: reported.checkJob!.jobId })).password.state).toBe('not-needed');
+    const checkUpload = (await services.handlers['uploads:list']({})).find((upload) => upload.jobId === reported.checkJob!.jobId);
+    expect(checkUpload?.passwordState).toBe('not-needed');
     // the QC-only job succeeded, yet only the list was fetched (no automatic download of the rest)
     const items = (await services.handlers['downloads:list']({})).items;
     expect(items.map((item) => item.name)).toEqual(['statistics/snps-excluded.txt']);
@@ -61,6 +65,7 @@ describe('a check', () => {
     const job = emulator.control.getJob(submitted.impute!.jobId!)!;
     expect(job.params).toMatchObject({ mode: 'imputation', build: 'hg19', population: 'off', panel: '1000g-phase-3-v5@2.0.0' });
     expect(await readFile(job.inputFiles[0]!)).toEqual(await readFile(original));
+    expect((await services.handlers['jobs:get']({ serverId, jobId: submitted.impute!.jobId! })).password.state).toBe('keychain');
   });
 
   it('with slim copies uploads GT only, uses the same copies for imputation, and deletes them once the results are downloaded', async () => {

@@ -36,9 +36,10 @@ export const jobPasswordStatus = z.object({
    * 'keychain': kept there, the app uses it. 'unsaved': this computer cannot keep it (no or a locked
    * keychain) and the user has not said they saved it. 'saved-by-you': the same, and they have.
    * 'lost': submitted from this app, but the password was not kept on this computer. 'locked':
-   * the keychain is locked. 'unknown': not submitted from this app.
+   * the keychain is locked. 'unknown': not submitted from this app. 'not-needed': a QC check
+   * submitted from this app; it exports no zip files, so its password protects nothing.
    */
-  state: z.enum(['keychain', 'unsaved', 'saved-by-you', 'lost', 'locked', 'unknown']),
+  state: z.enum(['keychain', 'unsaved', 'saved-by-you', 'lost', 'locked', 'unknown', 'not-needed']),
   /** The app can use it now (copy, extract): from the keychain, this run's memory, or the job's Summary. */
   available: z.boolean(),
   /** How the server gave it to the user: by e-mail, or in the Summary step (mail off); null = not said yet. */

@@ -54,7 +54,7 @@ export const uploadView = z.object({
   etaSeconds: z.number().nullable(),
   jobId: z.string().nullable(),
   /** Where the results password of the submitted job is kept (see jobPasswordStatus); null before. */
-  passwordState: z.enum(['keychain', 'unsaved', 'saved-by-you', 'lost', 'locked', 'unknown']).nullable(),
+  passwordState: z.enum(['keychain', 'unsaved', 'saved-by-you', 'lost', 'locked', 'unknown', 'not-needed']).nullable(),
   error: z.object({ code: z.enum(ipcErrorCodes), message: z.string() }).nullable(),
   createdAt: z.number(),
   finishedAt: z.number().nullable(),

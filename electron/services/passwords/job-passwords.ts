@@ -31,6 +31,8 @@ const jobRecord = z.object({
   /** The user said they saved the password themselves. */
   acknowledged: z.boolean(),
   demo: z.boolean().default(false),
+  /** A QC check: the job exports no zip files, so nobody needs its password. */
+  zipless: z.boolean().default(false),
   at: z.number(),
 });
 const pendingRecord = z.object({
@@ -41,6 +43,7 @@ const pendingRecord = z.object({
   source: z.enum(['generated', 'typed']),
   custody: z.enum(['keychain', 'memory']),
   demo: z.boolean().default(false),
+  zipless: z.boolean().default(false),
   startedAt: z.number(),
 });
 const document = z.object({
@@ -63,6 +66,8 @@ export interface UploadRef {
   uploadId: string;
   jobName: string;
   source: 'generated' | 'typed';
+  /** The job will export no zip files (a QC check): its password is never asked for. */
+  zipless?: boolean;
 }
 
 /** What the job says about how the server delivered the password (from its Summary step). */
@@ -119,6 +124,7 @@ export class JobPasswords {
       source: upload.source,
       custody,
       demo: upload.server.kind === 'demo',
+      zipless: upload.zipless ?? false,
       startedAt: this.now(),
     };
     await this.save();
@@ -137,6 +143,7 @@ export class JobPasswords {
       custody,
       acknowledged: false,
       demo: upload.server.kind === 'demo',
+      zipless: upload.zipless ?? false,
       at: this.now(),
     };
     await this.save();
@@ -176,6 +183,7 @@ export class JobPasswords {
       throw error;
     }
     const delivery = job.delivery;
+    if (record?.zipless) return { state: 'not-needed', available: stored !== null, delivery };
     if (!record) {
       if (stored !== null) return { state: 'keychain', available: true, delivery };
       return { state: 'unknown', available: job.summaryPassword !== null, delivery };
@@ -276,6 +284,7 @@ export class JobPasswords {
         uploadId: pending.uploadId,
         jobName: pending.jobName,
         source: pending.source,
+        zipless: pending.zipless,
       },
       job.id,
       password,

@@ -310,8 +310,10 @@ export class QcService {
         fields: { ...run.values, mode: run.qcMode! },
         checkboxes: run.checkboxes,
         jobName: `${run.jobName || 'Files'} (QC check)`,
-        // The check exports no results, but gets a password like any job (it is one).
+        // The check exports no zip files, but gets a password like any job (it is one); nobody
+        // is asked to save it.
         password: { mode: 'generate' },
+        zipless: true,
       });
       this.uploadsSeen.set(view.id, view);
       this.update(run, { phase: 'check-uploading', checkUploadId: view.id });

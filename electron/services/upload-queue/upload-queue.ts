@@ -24,6 +24,8 @@ export interface UploadRequest {
   checkboxes: Record<string, boolean>;
   jobName: string;
   password: { mode: 'generate' } | { mode: 'typed'; value: string };
+  /** The job exports no zip files (a QC check): its password is kept as usual but never asked for. */
+  zipless?: boolean;
 }
 
 export interface UploadQueueDeps {
@@ -221,6 +223,7 @@ export class UploadQueue {
       uploadId: entry.view.id,
       jobName: entry.request.jobName.trim(),
       source: entry.request.password.mode === 'typed' ? 'typed' : 'generated',
+      zipless: entry.request.zipless ?? false,
     };
   }
 

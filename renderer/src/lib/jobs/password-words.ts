@@ -12,7 +12,7 @@ export function typedPasswordLabel(status: JobPasswordStatus): string {
 
 /** Why the app cannot unpack by itself, or null when it can. */
 export function missingPasswordText(status: JobPasswordStatus): string | null {
-  if (status.available) return null;
+  if (status.available || status.state === 'not-needed') return null;
   switch (status.state) {
     case 'locked':
       return 'Your keychain is locked, so the app cannot read this job’s password. Unlock your keychain (login keyring) and try again, or type the password.';
@@ -27,7 +27,7 @@ export function missingPasswordText(status: JobPasswordStatus): string | null {
 
 /** Said before any download credit is spent on the encrypted chr_*.zip files; null when all is well. */
 export function zipDownloadWarning(status: JobPasswordStatus): string | null {
-  if (status.available) return null;
+  if (status.available || status.state === 'not-needed') return null;
   if (status.state === 'locked') return 'Your keychain is locked, so the app cannot read this job’s password now.';
   if (status.state === 'lost') return `${NOT_KEPT}: without it the zip files cannot be opened, and every download spends one of a limited number of credits.`;
   if (status.delivery === 'email') return 'The app does not know this job’s password: you need the one from the server’s e-mail to open the zip files.';
