@@ -168,7 +168,7 @@ async function ready(): Promise<void> {
       },
       // Electron 45's clipboard answers with promises (electron.d.ts); a failed write is logged.
       clipboard: {
-        writeText: (text) => void clipboard.writeText(text).catch((error: unknown) => log.error('Writing to the clipboard failed', error)),
+        writeText: (text) => clipboard.writeText(text),
         readText: () => clipboard.readText(),
       },
     },

@@ -216,7 +216,7 @@ export async function createAppServices(ports: Ports, options: ServiceOptions = 
     app: { name: ports.appName, version: ports.appVersion },
   });
 
-  const passwordActions = new PasswordActions({ servers, jobs, passwords, clipboard: ports.clipboard, saveDialog: ports.saveDialog });
+  const passwordActions = new PasswordActions({ servers, jobs, passwords, clipboard: ports.clipboard, saveDialog: ports.saveDialog, log: ports.log });
 
   const serverHosts = () =>
     settings

@@ -67,7 +67,7 @@ export interface Ports {
   /** The native "Save as" dialog (Electron); absent in the browser preview. Null when canceled. */
   saveDialog?: { chooseSavePath(options: { title: string; defaultPath: string }): Promise<string | null> };
   /** The system clipboard of the user's desktop (Electron); absent in the browser preview. */
-  clipboard?: { writeText(text: string): void; readText(): Promise<string> | string };
+  clipboard?: { writeText(text: string): Promise<void> | void; readText(): Promise<string> | string };
   /** Opens an already allowlisted https URL in the system browser; false where the renderer must do it. */
   openExternal(url: string): Promise<boolean>;
 }

@@ -15,6 +15,7 @@ export interface PasswordActionsDeps {
   passwords: JobPasswords;
   clipboard: Ports['clipboard'];
   saveDialog: Ports['saveDialog'];
+  log: Ports['log'];
 }
 
 export class PasswordActions {
@@ -28,7 +29,7 @@ export class PasswordActions {
         'The app does not have the password of this job: it was not submitted from this app, or it was not kept on this computer.',
       );
     }
-    return copySecretToClipboard(this.deps.clipboard, password);
+    return copySecretToClipboard(this.deps.clipboard, password, this.deps.log);
   }
 
   async reveal(serverId: string, jobId: string): Promise<{ password: string }> {
