@@ -9,8 +9,18 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { nextStepAfterFailure, DEFAULT_CREDIT_POLICY } from '../../electron/services/downloads/credit-policy';
 import { DownloadError } from '../../electron/services/downloads/errors';
 import { checkRedirect, isInternalAddress, MAX_REDIRECTS, type RedirectStep } from '../../electron/services/downloads/redirect-policy';
-import { runTransfer, type TransferOptions } from '../../electron/services/downloads/transfer';
+import { createDownloadAgent, directDownloadDispatcher, publicDownloadDispatcher, publicOnlyLookup } from '../../electron/services/downloads/download-agent';
+import { dispatcherFor, runTransfer, type TransferOptions } from '../../electron/services/downloads/transfer';
 import { startRawServer, tlsDir, type RawServer } from './support/raw-server';
+
+/** A resolver for `net.connect` that answers `address` for every name, in both of Node's forms. */
+function fixedLookup(address: string): LookupFunction {
+  return (_host, options, callback) => {
+    if ((options as { all?: boolean }).all)
+      (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address, family: 4 }]);
+    else callback(null, address, 4);
+  };
+}
 
 const PUBLIC_SERVER = new URL('https://imputation.example.org/share/results/abc/chr_1.zip');
 const noLookup = () => Promise.reject(new Error('not resolved in this test'));
@@ -164,12 +174,7 @@ describe('runTransfer redirects', () => {
       '/share/results/abc/chr_1.zip': redirect('https://169.254.169.254/latest/meta-data/chr_1.zip'),
       '/share/results/def/chr_1.zip': redirect('https://metadata.example.test/chr_1.zip'),
     });
-    const lookup: LookupFunction = (_host, options, callback) => {
-      if ((options as { all?: boolean }).all)
-        (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address: '127.0.0.1', family: 4 }]);
-      else callback(null, '127.0.0.1', 4);
-    };
-    const byName = new Agent({ connect: { lookup } });
+    const byName = new Agent({ connect: { lookup: fixedLookup('127.0.0.1') } });
     closers.push(() => byName.close());
     const origin = `http://results.example.test:${server.port}`;
     const literal = await transferFailure({ url: `${origin}/share/results/abc/chr_1.zip`, dispatcher: byName });
@@ -184,6 +189,28 @@ describe('runTransfer redirects', () => {
     });
     expect(named.error.message).toContain('metadata.example.test, an address inside a private or local network');
     expect(server.requests).toHaveLength(2); // one to each Cloudgene URL, nothing further
+  });
+
+  it('refuses at connect time a name that was public for the policy and is internal now (DNS rebinding)', async () => {
+    const target = await serve({ '/chr_1.zip': () => 'HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nDATA' });
+    const server = await serve({ '/share/results/abc/chr_1.zip': redirect(`https://s3.example.test:${target.port}/chr_1.zip`) });
+    const byName = new Agent({ connect: { lookup: fixedLookup('127.0.0.1') } });
+    // the redirect's connection resolves the name itself, and now gets loopback
+    const rebound = createDownloadAgent(publicOnlyLookup(fixedLookup('127.0.0.1')));
+    closers.push(
+      () => byName.close(),
+      () => rebound.close(),
+    );
+    const { error, credits } = await transferFailure({
+      url: `http://results.example.test:${server.port}/share/results/abc/chr_1.zip`,
+      dispatcher: byName,
+      publicDispatcher: rebound,
+      lookup: async () => ['52.216.1.1'], // what the policy saw a moment earlier
+    });
+    expect(error.code).toBe('redirect-refused');
+    expect(error.message).toContain('s3.example.test now resolves to an address inside a private or local network');
+    expect(credits).toBe(1);
+    expect(target.requests).toEqual([]);
   });
 
   it('stops a redirect loop', async () => {
@@ -214,5 +241,37 @@ describe('runTransfer redirects', () => {
     expect(error.message).toContain('would spend a download credit');
     expect(credits).toBe(1);
     expect(server.requests).toHaveLength(1);
+  });
+});
+
+describe('the public-only connection of redirect targets', () => {
+  const ask = (lookup: LookupFunction, all: boolean) =>
+    new Promise<{ error: unknown; address: unknown }>((resolve) =>
+      lookup('s3.example.test', { all }, (error: unknown, address: unknown) => resolve({ error, address })),
+    );
+
+  it('passes public addresses on as the resolver gave them, in both forms', async () => {
+    const guarded = publicOnlyLookup(fixedLookup('52.216.1.1'));
+    expect(await ask(guarded, false)).toEqual({ error: null, address: '52.216.1.1' });
+    expect(await ask(guarded, true)).toEqual({ error: null, address: [{ address: '52.216.1.1', family: 4 }] });
+  });
+
+  it('refuses internal addresses with a final error, in both forms', async () => {
+    for (const address of ['10.0.0.7', '169.254.169.254', '127.0.0.1']) {
+      for (const all of [false, true]) {
+        const { error } = await ask(publicOnlyLookup(fixedLookup(address)), all);
+        expect(error).toBeInstanceOf(DownloadError);
+        expect((error as DownloadError).code).toBe('redirect-refused');
+      }
+    }
+  });
+
+  it('is what redirect targets of a server on the network go through, unless a proxy connects for us', () => {
+    const proxy = new Agent();
+    expect(dispatcherFor({}, true)).toBe(publicDownloadDispatcher());
+    expect(dispatcherFor({}, false)).toBe(directDownloadDispatcher());
+    expect(dispatcherFor({ dispatcher: proxy }, true)).toBe(proxy);
+    expect(dispatcherFor({ dispatcher: proxy }, false)).toBe(proxy);
+    void proxy.close();
   });
 });

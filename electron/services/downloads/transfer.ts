@@ -15,10 +15,10 @@ import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Dispatcher } from 'undici';
 import { type Answer, type AnswerBody, type AnswerHeaders, header } from './answer';
-import { directDownloadDispatcher } from './download-agent';
+import { directDownloadDispatcher, publicDownloadDispatcher } from './download-agent';
 import { DownloadError, errorFromAnswer, looksLikeErrorBody } from './errors';
 import { openPartFile, partBytesOnDisk, partPathOf } from './part-file';
-import { checkRedirect, type AddressLookup } from './redirect-policy';
+import { checkRedirect, isLoopbackHost, type AddressLookup } from './redirect-policy';
 import { formatBytes } from '../../shared/format-bytes';
 import { downloadErrorFrom } from './transport-failure';
 import { undiciGet } from './undici-get';
@@ -58,6 +58,10 @@ export interface TransferOptions {
   dispatcher?: Dispatcher;
   /** @deprecated the same as `dispatcher` (kept while callers move over). */
   proxyDispatcher?: Dispatcher;
+  /** Requests to redirect targets of a server that is not on loopback, when `dispatcher` is not
+   *  set. Default: the public-only Agent (download-agent.ts), which refuses at connect time a
+   *  name that now resolves to an internal address. */
+  publicDispatcher?: Dispatcher;
   /** The imputation server, for the redirect policy. Default: the origin of `url`. */
   serverUrl?: string;
   now?: () => number;
@@ -121,7 +125,7 @@ async function fromShareUrl(options: TransferOptions, partPath: string, now: () 
     let sent = false;
     let answer: Answer;
     try {
-      answer = await get(options, url.href, {}, () => (sent = true));
+      answer = await get(options, url.href, {}, redirected && !isLoopbackHost(server.hostname), () => (sent = true));
     } catch (error) {
       // A request that never left (refused connection, untrusted certificate) spent nothing;
       // anything later may have reached the handler (conservative).
@@ -165,7 +169,8 @@ async function fromPresignedUrl(options: TransferOptions, partPath: string, resu
     // S3 honours If-Range: if the object changed, it sends the whole new object (200) instead.
     if (resume.etag) headers['if-range'] = resume.etag;
   }
-  const { statusCode, headers: answerHeaders, body } = await get(options, resume.url, headers);
+  const serverOnLoopback = isLoopbackHost(new URL(options.serverUrl ?? options.url).hostname);
+  const { statusCode, headers: answerHeaders, body } = await get(options, resume.url, headers, !serverOnLoopback);
   if (statusCode === 206 && offset > 0) {
     const range = parseContentRange(header(answerHeaders, 'content-range'));
     if (!range || range.start !== offset || range.total !== resume.totalBytes) {
@@ -187,10 +192,21 @@ async function fromPresignedUrl(options: TransferOptions, partPath: string, resu
   throw await errorAnswer(statusCode, body, false);
 }
 
-function get(options: TransferOptions, url: string, headers: Record<string, string>, onRequestSent?: () => void): Promise<Answer> {
+/**
+ * The dispatcher of one request. A proxy (`dispatcher`) connects for us; otherwise a redirect
+ * target of a server on the network goes through the public-only Agent.
+ * @param publicOnly the request goes to a redirect target and the server is not on loopback
+ */
+export function dispatcherFor(options: Pick<TransferOptions, 'dispatcher' | 'proxyDispatcher' | 'publicDispatcher'>, publicOnly: boolean): Dispatcher {
+  const given = options.dispatcher ?? options.proxyDispatcher;
+  if (publicOnly) return options.publicDispatcher ?? given ?? publicDownloadDispatcher();
+  return given ?? directDownloadDispatcher();
+}
+
+function get(options: TransferOptions, url: string, headers: Record<string, string>, publicOnly: boolean, onRequestSent?: () => void): Promise<Answer> {
   const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return undiciGet(url, {
-    dispatcher: options.dispatcher ?? options.proxyDispatcher ?? directDownloadDispatcher(),
+    dispatcher: dispatcherFor(options, publicOnly),
     headers,
     signal: options.signal,
     headDeadlineMs: options.headDeadlineMs ?? timeout,
