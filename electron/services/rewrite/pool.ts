@@ -1,9 +1,11 @@
 // The rewriter's worker threads: one transform per file (init), then batches in any order on
 // whichever worker is free; the coordinator puts results back in order. Workers live as long as
-// the pool (one rewrite of a set of files) and are stopped by close().
+// the pool (one rewrite of a set of files) and are stopped by close() (after the batch in hand:
+// worker-stop.ts says why they are never terminated mid-batch).
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../workers/worker-entry';
+import { stopWorker } from '../workers/worker-stop';
 import type { BatchResult, BatchTask } from './batch';
 import type { EstimateRequest, EstimateResult } from './sample-estimate';
 import type { TransformSpec } from './types';
@@ -65,14 +67,15 @@ export class RewritePool {
     });
   }
 
-  async close(): Promise<void> {
+  /** Stops the workers after the batch each has in hand; resolves with their exit codes (0: ended by themselves). */
+  async close(): Promise<number[]> {
     this.closed = true;
     for (const queued of this.queue.splice(0)) queued.pending.reject(new Error('the rewrite was stopped'));
-    await Promise.all(
+    return Promise.all(
       this.slots.splice(0).map(async (slot) => {
         for (const pending of slot.pending.values()) pending.reject(new Error('the rewrite was stopped'));
         slot.pending.clear();
-        await slot.worker.terminate();
+        return stopWorker(slot.worker);
       }),
     );
   }

@@ -5,6 +5,7 @@ import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { TaskMessage, TaskReply } from './task-worker';
 import { startWorker, type WorkerEntry } from './worker-entry';
+import { stopWorker } from './worker-stop';
 
 export interface TaskPoolOptions {
   /** Where the worker is (resolved at each start, so a missing bundle fails the task, not the import). */
@@ -83,15 +84,19 @@ export class TaskPool<Task, Result> {
     });
   }
 
-  /** Stops all workers (pending tasks are rejected). */
-  async close(): Promise<void> {
+  /** Stops all workers (pending tasks are rejected; running ones are told to stop, then the worker ends). */
+  async close(): Promise<number[]> {
     const slots = this.slots;
     this.slots = [];
     for (const job of this.queue.splice(0)) job.reject(new Error(this.options.closedMessage));
-    await Promise.all(
+    return Promise.all(
       slots.map(async (slot) => {
-        slot.job?.reject(new Error(this.options.closedMessage));
-        await slot.worker.terminate();
+        if (slot.job) {
+          Atomics.store(new Int32Array(slot.job.cancel), 0, 1);
+          slot.job.reject(new Error(this.options.closedMessage));
+          slot.job = null;
+        }
+        return stopWorker(slot.worker);
       }),
     );
   }
