@@ -166,7 +166,7 @@ async function ready(): Promise<void> {
           return () => powerSaveBlocker.stop(id);
         },
       },
-      // Electron 45's clipboard answers with promises (electron.d.ts); a failed write is logged.
+      // Electron 45's clipboard answers with promises (electron.d.ts); password-clipboard.ts awaits them.
       clipboard: {
         writeText: (text) => clipboard.writeText(text),
         readText: () => clipboard.readText(),

@@ -7,6 +7,8 @@ import type { Logger, Ports } from '../ports';
 
 export const CLIPBOARD_CLEAR_MS = 60_000;
 
+const reason = (error: unknown): string => (error instanceof Error ? error.message : 'unknown error');
+
 export async function copySecretToClipboard(
   clipboard: Ports['clipboard'],
   secret: string,
@@ -17,13 +19,13 @@ export async function copySecretToClipboard(
   try {
     await clipboard.writeText(secret);
   } catch (error) {
-    log.warn(`writing to the clipboard failed: ${error instanceof Error ? error.message : 'unknown error'}`);
+    log.warn(`writing to the clipboard failed: ${reason(error)}`);
     throw new AppError('unavailable', 'The password could not be put on the clipboard. Try again, or save it to a file.');
   }
   setTimeout(() => {
     void (async () => {
       if ((await clipboard.readText()) === secret) await clipboard.writeText('');
-    })().catch((error: unknown) => log.warn(`clearing the clipboard failed: ${error instanceof Error ? error.message : 'unknown error'}`));
+    })().catch((error: unknown) => log.warn(`clearing the clipboard failed: ${reason(error)}`));
   }, clearAfterMs).unref?.();
   return { copied: true };
 }

@@ -2,8 +2,8 @@
 // whichever worker is free; the coordinator puts results back in order. Workers live as long as
 // the pool (one rewrite of a set of files) and are stopped by close() (after the batch in hand:
 // worker-stop.ts says why they are never terminated mid-batch).
-import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
+import { defaultWorkerCount } from '../workers/task-pool';
 import { startWorker } from '../workers/worker-entry';
 import { stopWorker } from '../workers/worker-stop';
 import type { BatchResult, BatchTask } from './batch';
@@ -42,7 +42,7 @@ export class RewritePool {
   private nextId = 1;
   private closed = false;
 
-  constructor(readonly size: number = defaultRewriteWorkers()) {}
+  constructor(readonly size: number = defaultWorkerCount()) {}
 
   /** Every worker builds this transform for the file named (batches of the previous file must be done). */
   async init(spec: TransformSpec, fileName: string): Promise<void> {
@@ -131,9 +131,4 @@ export class RewritePool {
     this.slots.push(slot);
     return slot;
   }
-}
-
-/** Workers for a rewrite: one per core (main only reads, writes and orders), at most four. */
-export function defaultRewriteWorkers(): number {
-  return Math.max(1, Math.min(4, availableParallelism()));
 }

@@ -4,7 +4,7 @@ import { parentPort } from 'node:worker_threads';
 import { BatchError, processBatch, type BatchResult, type BatchTask } from './batch';
 import { estimateRewrite, type EstimateRequest, type EstimateResult } from './sample-estimate';
 import { createTransform } from './transforms/index';
-import { closeOnStop, isStopMessage } from '../workers/worker-stop';
+import { onMessagesUntilStop } from '../workers/worker-stop';
 import type { RecordTransform, TransformSpec } from './types';
 
 export type WorkerRequest =
@@ -22,9 +22,7 @@ const port = parentPort;
 if (port) {
   let transform: RecordTransform | null = null;
   let fileName = '';
-  closeOnStop(port);
-  port.on('message', (message: WorkerRequest) => {
-    if (isStopMessage(message)) return;
+  onMessagesUntilStop(port, (message: WorkerRequest) => {
     try {
       if (message.type === 'init') {
         transform = createTransform(message.spec);

@@ -1,7 +1,7 @@
 // The worker side of TaskPool (task-pool.ts): runs each posted task, reports progress, and answers
 // done, cancelled (the pool set the shared flag and the task threw `Cancelled`) or error.
 import { parentPort } from 'node:worker_threads';
-import { closeOnStop } from './worker-stop';
+import { onMessagesUntilStop } from './worker-stop';
 
 export interface TaskMessage<Task> {
   type: 'task';
@@ -22,8 +22,7 @@ export type TaskRunner<Task, Result> = (task: Task, onProgress: (bytes: number) 
 export function serveTasks<Task, Result>(run: TaskRunner<Task, Result>, Cancelled: new () => Error): void {
   const port = parentPort;
   if (!port) return;
-  closeOnStop(port);
-  port.on('message', async (message: TaskMessage<Task>) => {
+  onMessagesUntilStop(port, async (message: TaskMessage<Task>) => {
     if (message?.type !== 'task') return;
     const { id } = message;
     const flag = new Int32Array(message.cancel);

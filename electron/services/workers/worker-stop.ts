@@ -13,16 +13,12 @@ const STOP = '__stop__';
 /** How long a worker may take to finish what it is doing and end (a batch or a block: milliseconds). */
 export const STOP_GRACE_MS = 10_000;
 
-/** Worker side: close the port (and so end the thread once idle) when the pool says stop. */
-export function closeOnStop(port: MessagePort): void {
-  port.on('message', (message: unknown) => {
+/** Worker side: hands every message to `handle` until the pool says stop, then closes the port (the thread ends once idle). */
+export function onMessagesUntilStop<Message>(port: MessagePort, handle: (message: Message) => void): void {
+  port.on('message', (message: Message | typeof STOP) => {
     if (message === STOP) port.close();
+    else handle(message);
   });
-}
-
-/** True for the pool's stop message (worker-side message handlers ignore it). */
-export function isStopMessage(message: unknown): boolean {
-  return message === STOP;
 }
 
 /**
